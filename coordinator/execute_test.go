@@ -1,0 +1,106 @@
+package coordinator_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toolgate/toolgate/coordinator"
+	"github.com/toolgate/toolgate/engine"
+)
+
+func echoTool(out string) coordinator.ToolFunc {
+	return func(context.Context, engine.Call) ([]byte, error) { return []byte(out), nil }
+}
+
+func TestExecuteCapsOutputAndAuditsOutcome(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	c := newCoord(t, fakeDecider{d: allowDecision()}, coordinator.WithAuditor(rec))
+	res, err := c.Execute(context.Background(), testCall(), echoTool("0123456789abcdef"))
+	require.NoError(t, err)
+	assert.Equal(t, "01234567", string(res.Output))
+	assert.True(t, res.Truncated)
+	require.Len(t, rec.outcomes, 1)
+	assert.Equal(t, "d-1", rec.outcomes[0].DecisionID)
+	assert.Equal(t, int64(8), rec.outcomes[0].OutputBytes)
+	assert.True(t, rec.outcomes[0].Truncated)
+}
+
+func TestExecuteTimeoutStopsWaiting(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	c := newCoord(t, fakeDecider{d: allowDecision()}, coordinator.WithAuditor(rec))
+	release := make(chan struct{})
+	defer close(release)
+	stuck := coordinator.ToolFunc(func(context.Context, engine.Call) ([]byte, error) {
+		<-release // ignores its context on purpose
+		return nil, nil
+	})
+	start := time.Now()
+	res, err := c.Execute(context.Background(), testCall(), stuck)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Equal(t, "timeout", res.Killed)
+	require.Len(t, rec.outcomes, 1)
+	assert.Equal(t, "timeout", rec.outcomes[0].Killed)
+}
+
+func TestExecuteRecoversPanics(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	c := newCoord(t, fakeDecider{d: allowDecision()}, coordinator.WithAuditor(rec))
+	_, err := c.Execute(context.Background(), testCall(), coordinator.ToolFunc(func(context.Context, engine.Call) ([]byte, error) {
+		panic("boom")
+	}))
+	require.ErrorContains(t, err, "panicked: boom")
+	require.Len(t, rec.outcomes, 1)
+	assert.Equal(t, "tool_error", rec.outcomes[0].Err.Code)
+}
+
+func TestExecuteWithholdsOutputWhenOutcomeAuditFails(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{failOutcome: true}
+	c := newCoord(t, fakeDecider{d: allowDecision()}, coordinator.WithAuditor(rec))
+	res, err := c.Execute(context.Background(), testCall(), echoTool("secret output"))
+	require.ErrorIs(t, err, coordinator.ErrAuditFailure)
+	assert.Empty(t, res.Output)
+}
+
+type approver struct{ ok bool }
+
+func (a approver) Approve(context.Context, engine.Call, engine.Decision) (bool, error) {
+	return a.ok, nil
+}
+
+func TestApprovalObligation(t *testing.T) {
+	t.Parallel()
+	d := allowDecision()
+	d.Obligations = []string{coordinator.ObligationApproval}
+	cases := map[string]struct {
+		opts []coordinator.Option
+		runs bool
+	}{
+		"no approver": {nil, false},
+		"refused":     {[]coordinator.Option{coordinator.WithApprover(approver{false})}, false},
+		"approved":    {[]coordinator.Option{coordinator.WithApprover(approver{true})}, true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := newCoord(t, fakeDecider{d: d}, tc.opts...)
+			_, err := c.Execute(context.Background(), testCall(), echoTool("ok"))
+			if tc.runs {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, coordinator.ErrDenied)
+			var ce *coordinator.Error
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, "approval_required", ce.Violations[0].Code)
+		})
+	}
+}

@@ -1,0 +1,69 @@
+package engine
+
+import "github.com/open-policy-agent/opa/v1/ast"
+
+func (r *objReader) violations(key string) []Violation {
+	out := []Violation{}
+	r.each(key, func(o objReader) {
+		out = append(out, Violation{
+			Code:     o.str("code", false),
+			Severity: o.str("severity", false),
+			Field:    o.str("field", true),
+			Message:  o.str("message", false),
+		})
+		r.keep(o)
+	})
+	return out
+}
+
+func (r *objReader) rateLimits(key string) []RateLimit {
+	out := []RateLimit{}
+	r.each(key, func(o objReader) {
+		out = append(out, RateLimit{
+			Key:   o.str("key", false),
+			Limit: o.integer("limit", false),
+			Per:   o.str("per", false),
+		})
+		r.keep(o)
+	})
+	return out
+}
+
+func (r *objReader) sandbox(key string) Sandbox {
+	o := r.object(key)
+	s := Sandbox{
+		TimeoutMS:      o.integer("timeout_ms", false),
+		CPUMS:          o.integer("cpu_ms", false),
+		MemoryMB:       o.integer("memory_mb", false),
+		MaxOutputBytes: o.integer("max_output_bytes", false),
+		MaxFileBytes:   o.integer("max_file_bytes", true),
+		MaxOpenFiles:   o.integer("max_open_files", true),
+		MaxProcs:       o.integer("max_procs", false),
+		Network:        o.str("network", false),
+		AllowHosts:     o.strings("allow_hosts"),
+		ReadPaths:      o.strings("read_paths"),
+		WritePaths:     o.strings("write_paths"),
+		Env:            o.optionalStrings("env"),
+	}
+	switch s.Network {
+	case NetworkNone, NetworkAllowlist, NetworkAny:
+	default:
+		o.fail("network", "must be one of none, allowlist, any; got %q", s.Network)
+	}
+	r.keep(o)
+	return s
+}
+
+func (r *objReader) auditSpec(key string) AuditSpec {
+	o := r.object(key)
+	a := AuditSpec{Level: o.str("level", false), Redact: o.strings("redact")}
+	r.keep(o)
+	return a
+}
+
+func (r *objReader) optionalStrings(key string) []string {
+	if r.obj.Get(ast.InternedTerm(key)) == nil {
+		return nil
+	}
+	return r.strings(key)
+}

@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// ValidateCall checks a call built in Go (or decoded by ParseCall) against
+// lim: names present and printable, strings valid UTF-8 and bounded, argument
+// nesting and size bounded, only JSON value types.
+func ValidateCall(call Call, lim Limits) error {
+	lim = lim.withDefaults()
+	if err := checkName("tool.name", call.Tool.Name, lim, true); err != nil {
+		return err
+	}
+	if err := checkName("tool.server", call.Tool.Server, lim, false); err != nil {
+		return err
+	}
+	if err := checkName("principal.id", call.Principal.ID, lim, false); err != nil {
+		return err
+	}
+	if err := checkName("principal.tenant", call.Principal.Tenant, lim, false); err != nil {
+		return err
+	}
+	for i, r := range call.Principal.Roles {
+		if err := checkName("principal.roles["+strconv.Itoa(i)+"]", r, lim, true); err != nil {
+			return err
+		}
+	}
+	w := walker{lim: lim}
+	if err := w.walk("tool.arguments", map[string]any(call.Tool.Arguments), 1); err != nil {
+		return err
+	}
+	return w.walk("tool.annotations", map[string]any(call.Tool.Annotations), 1)
+}
+
+func checkName(field, s string, lim Limits, required bool) error {
+	switch {
+	case s == "" && required:
+		return inputErr(field, "is required")
+	case len(s) > lim.MaxNameBytes:
+		return inputErr(field, "is %d bytes, limit is %d", len(s), lim.MaxNameBytes)
+	case !utf8.ValidString(s):
+		return inputErr(field, "is not valid UTF-8")
+	case strings.ContainsFunc(s, isControl):
+		return inputErr(field, "contains a control character")
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+type walker struct {
+	lim   Limits
+	items int
+}
+
+func (w *walker) walk(field string, v any, depth int) error {
+	if depth > w.lim.MaxDepth {
+		return inputErr(field, "nesting deeper than %d", w.lim.MaxDepth)
+	}
+	switch x := v.(type) {
+	case nil, bool, json.Number, float64, float32, int, int64, int32, uint, uint64, uint32:
+		return nil
+	case string:
+		return w.str(field, x)
+	case map[string]any:
+		return w.object(field, x, depth)
+	case []any:
+		return w.array(field, x, depth)
+	case []string:
+		for i, s := range x {
+			if err := w.str(field+"["+strconv.Itoa(i)+"]", s); err != nil {
+				return err
+			}
+		}
+		return w.count(field, len(x))
+	default:
+		return inputErr(field, "unsupported value type %T", v)
+	}
+}
+
+func (w *walker) object(field string, m map[string]any, depth int) error {
+	if err := w.count(field, len(m)); err != nil {
+		return err
+	}
+	for k, v := range m {
+		if err := w.str(field+" key", k); err != nil {
+			return err
+		}
+		if err := w.walk(field+"."+k, v, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *walker) array(field string, a []any, depth int) error {
+	if err := w.count(field, len(a)); err != nil {
+		return err
+	}
+	for i, v := range a {
+		if err := w.walk(field+"["+strconv.Itoa(i)+"]", v, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *walker) count(field string, n int) error {
+	w.items += n
+	if w.items > w.lim.MaxKeys {
+		return inputErr(field, "more than %d keys and items in the call", w.lim.MaxKeys)
+	}
+	return nil
+}
+
+func (w *walker) str(field, s string) error {
+	if len(s) > w.lim.MaxStringBytes {
+		return inputErr(field, "string is %d bytes, limit is %d", len(s), w.lim.MaxStringBytes)
+	}
+	if !utf8.ValidString(s) {
+		return inputErr(field, "string is not valid UTF-8")
+	}
+	return nil
+}

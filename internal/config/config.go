@@ -1,0 +1,135 @@
+// Package config reads toolgate's configuration: config.yaml (optional),
+// overridden by TOOLGATE_* environment variables. Unknown keys are an error.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/viper"
+
+	"github.com/toolgate/toolgate/engine"
+)
+
+// EnvPrefix prefixes environment overrides: TOOLGATE_WORKSPACE,
+// TOOLGATE_AUDIT_SINK, TOOLGATE_LIMITS_MAX_DEPTH, …
+const EnvPrefix = "TOOLGATE"
+
+// Config is the whole configuration. Every key is documented in config.yaml.
+type Config struct {
+	Workspace string        `mapstructure:"workspace"`
+	Policies  Policies      `mapstructure:"policies"`
+	Limits    engine.Limits `mapstructure:"limits"`
+	Audit     Audit         `mapstructure:"audit"`
+	Log       Log           `mapstructure:"log"`
+	// Settings overrides top-level keys of data.toolgate.settings. It is read
+	// from the YAML directly (not through viper) because viper lower-cases
+	// and splits keys on dots, which would mangle tool names.
+	Settings map[string]any `mapstructure:"settings"`
+}
+
+// Policies says where the policy set comes from; both empty means the
+// embedded defaults.
+type Policies struct {
+	Dir    string `mapstructure:"dir"`
+	Bundle string `mapstructure:"bundle"`
+}
+
+// Audit selects the audit sink.
+type Audit struct {
+	Sink string `mapstructure:"sink"`
+	Path string `mapstructure:"path"`
+}
+
+// Log configures operational logging (not the audit trail).
+type Log struct {
+	Level string `mapstructure:"level"`
+}
+
+// Default is the configuration with no file and no environment.
+func Default() Config {
+	return Config{
+		Workspace: engine.DefaultWorkspace,
+		Limits: engine.Limits{
+			MaxCallBytes:   engine.DefaultMaxCallBytes,
+			MaxDepth:       engine.DefaultMaxDepth,
+			MaxKeys:        engine.DefaultMaxKeys,
+			MaxStringBytes: engine.DefaultMaxStringBytes,
+			MaxNameBytes:   engine.DefaultMaxNameBytes,
+		},
+		Audit: Audit{Sink: "none"},
+		Log:   Log{Level: "warn"},
+	}
+}
+
+// Load reads path (empty: no file) and the environment.
+func Load(path string) (Config, error) {
+	v := viper.New()
+	setDefaults(v, Default())
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	var settings map[string]any
+	if path != "" {
+		v.SetConfigFile(path)
+		if err := v.ReadInConfig(); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w", path, err)
+		}
+		var err error
+		if settings, err = readSettings(path); err != nil {
+			return Config{}, err
+		}
+	}
+	var cfg Config
+	if err := v.UnmarshalExact(&cfg); err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	cfg.Settings = settings
+	return cfg, cfg.validate()
+}
+
+func setDefaults(v *viper.Viper, d Config) {
+	v.SetDefault("workspace", d.Workspace)
+	v.SetDefault("policies.dir", d.Policies.Dir)
+	v.SetDefault("policies.bundle", d.Policies.Bundle)
+	v.SetDefault("limits.max_call_bytes", d.Limits.MaxCallBytes)
+	v.SetDefault("limits.max_depth", d.Limits.MaxDepth)
+	v.SetDefault("limits.max_keys", d.Limits.MaxKeys)
+	v.SetDefault("limits.max_string_bytes", d.Limits.MaxStringBytes)
+	v.SetDefault("limits.max_name_bytes", d.Limits.MaxNameBytes)
+	v.SetDefault("audit.sink", d.Audit.Sink)
+	v.SetDefault("audit.path", d.Audit.Path)
+	v.SetDefault("log.level", d.Log.Level)
+	v.SetDefault("settings", map[string]any{})
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if !strings.HasPrefix(c.Workspace, "/") {
+		errs = append(errs, fmt.Errorf("workspace %q must be an absolute path", c.Workspace))
+	}
+	if c.Policies.Dir != "" && c.Policies.Bundle != "" {
+		errs = append(errs, errors.New("policies.dir and policies.bundle are exclusive"))
+	}
+	switch c.Audit.Sink {
+	case "none", "stdout":
+	case "file":
+		if c.Audit.Path == "" {
+			errs = append(errs, errors.New("audit.sink file needs audit.path"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("audit.sink %q: want none, stdout or file", c.Audit.Sink))
+	}
+	return errors.Join(errs...)
+}
+
+// readSettings reads the settings: section of the YAML file verbatim.
+func readSettings(path string) (map[string]any, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return parseSettings(raw)
+}
