@@ -16,6 +16,7 @@ import (
 type catalogEntry struct {
 	marks  map[string]facts.Kind
 	schema *jsonschema.Schema
+	info   ToolInfo
 }
 
 type catalog map[string]catalogEntry
@@ -48,7 +49,7 @@ func loadCatalog(data map[string]any) (catalog, error) {
 }
 
 func loadEntry(name string, entry map[string]any) (catalogEntry, error) {
-	var ce catalogEntry
+	ce := catalogEntry{info: toolInfo(name, entry)}
 	if m, ok := entry["facts"].(map[string]any); ok {
 		ce.marks = make(map[string]facts.Kind, len(m))
 		for arg, k := range m {

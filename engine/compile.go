@@ -30,6 +30,7 @@ type prepared struct {
 	env       *ast.Term
 	workspace string
 	revision  string
+	extras    extras // optional response and listing queries
 }
 
 type compileConfig struct {
@@ -64,12 +65,17 @@ func compile(ctx context.Context, ps PolicySet, cfg compileConfig) (*prepared, e
 	if err != nil {
 		return nil, fmt.Errorf("%w: prepare %s: %v", ErrPolicy, DecisionQuery, err)
 	}
+	ex, err := prepareExtras(ctx, c, store)
+	if err != nil {
+		return nil, err
+	}
 	return &prepared{
 		query:     pq,
 		catalog:   cat,
 		env:       environmentTerm(cfg.workspace),
 		workspace: cfg.workspace,
 		revision:  ps.Revision,
+		extras:    ex,
 	}, nil
 }
 

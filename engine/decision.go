@@ -11,6 +11,9 @@ type Decision struct {
 	RateLimits  []RateLimit `json:"rate_limits"`
 	Audit       AuditSpec   `json:"audit"`
 	Obligations []string    `json:"obligations"`
+	// Concurrency caps how many calls sharing a key may be in flight at
+	// once. Optional in the decision document.
+	Concurrency []ConcurrencyLimit `json:"concurrency,omitempty"`
 	// Revision identifies the policy set that decided (bundle revision or a
 	// content hash of the loaded modules).
 	Revision string `json:"revision,omitempty"`
@@ -53,6 +56,17 @@ type RateLimit struct {
 	Key   string `json:"key"`
 	Limit int64  `json:"limit"`
 	Per   string `json:"per"`
+	// LocalFallback allows a fleet limiter that cannot reach its shared
+	// store (Redis) to take this token from a per-process limiter instead
+	// of refusing the call, when the operator enabled that mode. Policies
+	// set it for low-risk tools only. Optional; false when absent.
+	LocalFallback bool `json:"local_fallback,omitempty"`
+}
+
+// ConcurrencyLimit caps the calls sharing Key that may run at the same time.
+type ConcurrencyLimit struct {
+	Key   string `json:"key"`
+	Limit int64  `json:"limit"`
 }
 
 // AuditSpec says how the call is to be audited.

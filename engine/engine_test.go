@@ -142,8 +142,7 @@ func TestContractViolationsDeny(t *testing.T) {
 // drop the rule that would have denied (OPA's non-strict default).
 func TestBuiltinErrorFailsClosed(t *testing.T) {
 	t.Parallel()
-	policy := replace(testPolicy, `not leaves`, `not leaves
-	count(input.tool.arguments.path) < 100`)
+	policy := replace(testPolicy, `input.tool.name == "echo"`, `count(input.tool.arguments.path) < 100`)
 	e := newEngine(t, policy)
 	c := call("alice", "a")
 	c.Tool.Name = "other" // no schema, so a number reaches the policy

@@ -12,6 +12,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/loader"
+
+	"github.com/toolgate/toolgate/policies"
 )
 
 // PolicySet is a loaded, not yet compiled, set of Rego modules and data.
@@ -26,7 +28,9 @@ type PolicySet struct {
 const testFileSuffix = "_test.rego"
 
 // LoadFS loads every .rego module (tests excluded) and data.json/data.yaml
-// document under root of fsys.
+// document under root of fsys. As in OPA, a data file's directory relative
+// to root is its data path: root "." of the embedded library puts
+// toolgate/tools/data.json at data.toolgate.tools.
 func LoadFS(fsys fs.FS, root string) (PolicySet, error) {
 	res, err := loader.NewFileLoader().
 		WithFS(fsys).
@@ -113,4 +117,9 @@ func contentRevision(mods map[string]*ast.Module) string {
 		h.Write([]byte(mods[n].String()))
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:revisionLen]
+}
+
+// LoadDefault loads the policy library embedded in the binary.
+func LoadDefault() (PolicySet, error) {
+	return LoadFS(policies.FS(), ".")
 }

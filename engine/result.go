@@ -32,6 +32,7 @@ func decodeDecision(v any) (Decision, error) {
 	d.RateLimits = r.rateLimits("rate_limits")
 	d.Audit = r.auditSpec("audit")
 	d.Obligations = r.strings("obligations")
+	d.Concurrency = r.concurrency("concurrency")
 	if r.err != nil {
 		return Decision{}, r.err
 	}

@@ -23,6 +23,9 @@ func (r *objReader) rateLimits(key string) []RateLimit {
 			Key:   o.str("key", false),
 			Limit: o.integer("limit", false),
 			Per:   o.str("per", false),
+			// optional: absent means the call is refused when the
+			// shared limiter is unreachable
+			LocalFallback: o.optionalBool("local_fallback"),
 		})
 		r.keep(o)
 	})
@@ -66,4 +69,28 @@ func (r *objReader) optionalStrings(key string) []string {
 		return nil
 	}
 	return r.strings(key)
+}
+
+// concurrency reads the optional concurrency caps; absent means none.
+func (r *objReader) concurrency(key string) []ConcurrencyLimit {
+	if r.obj.Get(ast.InternedTerm(key)) == nil {
+		return nil
+	}
+	out := []ConcurrencyLimit{}
+	r.each(key, func(o objReader) {
+		c := ConcurrencyLimit{Key: o.str("key", false), Limit: o.integer("limit", false)}
+		if c.Key == "" || c.Limit <= 0 {
+			o.fail("limit", "needs a key and a positive limit")
+		}
+		out = append(out, c)
+		r.keep(o)
+	})
+	return out
+}
+
+func (r *objReader) optionalBool(key string) bool {
+	if r.obj.Get(ast.InternedTerm(key)) == nil {
+		return false
+	}
+	return r.boolean(key)
 }

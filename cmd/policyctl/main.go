@@ -4,8 +4,11 @@ package main
 
 import (
 	"os"
+
+	"github.com/toolgate/toolgate/limits/sandbox"
 )
 
 func main() {
+	sandbox.Main() // first: a sandbox helper re-run of this binary never returns from it
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

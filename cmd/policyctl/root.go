@@ -57,6 +57,7 @@ func newRootCmd(s streams) *cobra.Command {
 		newCheckCmd(s),
 		newBenchCmd(s),
 		newVersionCmd(s),
+		newAuditCmd(), newExecCmd(), newSandboxCmd(),
 	)
 	return root
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/toolgate/toolgate/engine"
 	"github.com/toolgate/toolgate/internal/config"
-	"github.com/toolgate/toolgate/policies"
 )
 
 // loadConfig reads --config (and the environment).
@@ -32,7 +31,7 @@ func loadPolicySet(cfg config.Config, dirFlag string) (engine.PolicySet, error) 
 	case cfg.Policies.Bundle != "":
 		return engine.LoadBundleFile(cfg.Policies.Bundle)
 	default:
-		return engine.LoadFS(policies.FS, policies.Root)
+		return engine.LoadDefault()
 	}
 }
 

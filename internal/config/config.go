@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/viper"
 
@@ -24,6 +25,9 @@ type Config struct {
 	Limits    engine.Limits `mapstructure:"limits"`
 	Audit     Audit         `mapstructure:"audit"`
 	Log       Log           `mapstructure:"log"`
+	Server    Server        `mapstructure:"server"`
+	Auth      Auth          `mapstructure:"auth"`
+	Redis     Redis         `mapstructure:"redis"`
 	// Settings overrides top-level keys of data.toolgate.settings. It is read
 	// from the YAML directly (not through viper) because viper lower-cases
 	// and splits keys on dots, which would mangle tool names.
@@ -35,6 +39,14 @@ type Config struct {
 type Policies struct {
 	Dir    string `mapstructure:"dir"`
 	Bundle string `mapstructure:"bundle"`
+	// URL is an HTTP(S) bundle, polled with ETag when Watch is set.
+	URL string `mapstructure:"url"`
+	// Watch reloads live: fsnotify for Dir, polling for Bundle and URL.
+	Watch        bool          `mapstructure:"watch"`
+	PollInterval time.Duration `mapstructure:"poll_interval"`
+	// RunTests makes a set pass its own _test.rego before it is used.
+	RunTests bool    `mapstructure:"run_tests"`
+	Signing  Signing `mapstructure:"signing"`
 }
 
 // Audit selects the audit sink.
@@ -59,8 +71,13 @@ func Default() Config {
 			MaxStringBytes: engine.DefaultMaxStringBytes,
 			MaxNameBytes:   engine.DefaultMaxNameBytes,
 		},
-		Audit: Audit{Sink: "none"},
-		Log:   Log{Level: "warn"},
+		Audit:    Audit{Sink: "none"},
+		Log:      Log{Level: "warn"},
+		Policies: Policies{PollInterval: DefaultPollInterval, RunTests: true},
+		Server:   defaultServer(),
+		Auth:     Auth{JWT: JWT{Leeway: DefaultJWTLeeway, RolesClaim: "roles", TenantClaim: "tenant"}},
+		Redis: Redis{OnOutage: DefaultRedisOutage, Timeout: DefaultRedisTimeout,
+			KeyPrefix: DefaultRedisPrefix},
 	}
 }
 
@@ -103,6 +120,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("audit.path", d.Audit.Path)
 	v.SetDefault("log.level", d.Log.Level)
 	v.SetDefault("settings", map[string]any{})
+	setServeDefaults(v, d)
 }
 
 func (c Config) validate() error {
@@ -110,8 +128,8 @@ func (c Config) validate() error {
 	if !strings.HasPrefix(c.Workspace, "/") {
 		errs = append(errs, fmt.Errorf("workspace %q must be an absolute path", c.Workspace))
 	}
-	if c.Policies.Dir != "" && c.Policies.Bundle != "" {
-		errs = append(errs, errors.New("policies.dir and policies.bundle are exclusive"))
+	if countSet(c.Policies.Dir, c.Policies.Bundle, c.Policies.URL) > 1 {
+		errs = append(errs, errors.New("policies.dir, policies.bundle and policies.url are exclusive"))
 	}
 	switch c.Audit.Sink {
 	case "none", "stdout":
@@ -122,7 +140,18 @@ func (c Config) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("audit.sink %q: want none, stdout or file", c.Audit.Sink))
 	}
+	errs = append(errs, c.validateServe()...)
 	return errors.Join(errs...)
+}
+
+func countSet(vals ...string) int {
+	n := 0
+	for _, v := range vals {
+		if v != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // readSettings reads the settings: section of the YAML file verbatim.
