@@ -15,6 +15,8 @@ const (
 	exitUsage       = 2 // bad flags or arguments, unreadable input
 	exitPolicy      = 3 // policies fail to load, compile or meet the contract
 	exitTestsFailed = 4 // a Rego test failed or coverage is below threshold
+	exitAuditBroken = 5 // audit verify: a link of the chain is broken (edit, deletion, reordering, insertion, truncation)
+	exitAuditTorn   = 6 // audit verify: the chain is intact up to a torn last line (a write cut short by a crash)
 )
 
 // exitError carries an exit code out of a command's RunE.
@@ -57,7 +59,9 @@ func newRootCmd(s streams) *cobra.Command {
 		newCheckCmd(s),
 		newBenchCmd(s),
 		newVersionCmd(s),
+		newServeCmd(s), newBundleCmd(s),
 		newAuditCmd(), newExecCmd(), newSandboxCmd(),
+		newMCPProxyCmd(s),
 	)
 	return root
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/toolgate/toolgate/audit"
 	"github.com/toolgate/toolgate/engine"
 )
 
@@ -23,7 +24,7 @@ type Config struct {
 	Workspace string        `mapstructure:"workspace"`
 	Policies  Policies      `mapstructure:"policies"`
 	Limits    engine.Limits `mapstructure:"limits"`
-	Audit     Audit         `mapstructure:"audit"`
+	Audit     audit.Config  `mapstructure:"audit"`
 	Log       Log           `mapstructure:"log"`
 	Server    Server        `mapstructure:"server"`
 	Auth      Auth          `mapstructure:"auth"`
@@ -49,12 +50,6 @@ type Policies struct {
 	Signing  Signing `mapstructure:"signing"`
 }
 
-// Audit selects the audit sink.
-type Audit struct {
-	Sink string `mapstructure:"sink"`
-	Path string `mapstructure:"path"`
-}
-
 // Log configures operational logging (not the audit trail).
 type Log struct {
 	Level string `mapstructure:"level"`
@@ -71,11 +66,18 @@ func Default() Config {
 			MaxStringBytes: engine.DefaultMaxStringBytes,
 			MaxNameBytes:   engine.DefaultMaxNameBytes,
 		},
-		Audit:    Audit{Sink: "none"},
+		Audit: audit.Config{
+			Sink:            audit.SinkNone,
+			Fsync:           audit.FsyncModeInterval,
+			FsyncIntervalMS: int(audit.DefaultFsyncInterval / time.Millisecond),
+			Redact:          audit.RedactModeErase,
+			Labels:          map[string]string{},
+		},
 		Log:      Log{Level: "warn"},
-		Policies: Policies{PollInterval: DefaultPollInterval, RunTests: true},
+		Policies: Policies{PollInterval: DefaultPollInterval, RunTests: true, Signing: Signing{Keys: []Key{}}},
 		Server:   defaultServer(),
-		Auth:     Auth{JWT: JWT{Leeway: DefaultJWTLeeway, RolesClaim: "roles", TenantClaim: "tenant"}},
+		Auth: Auth{Tokens: []Token{}, JWT: JWT{Keys: []Key{}, Leeway: DefaultJWTLeeway,
+			RolesClaim: "roles", TenantClaim: "tenant"}},
 		Redis: Redis{OnOutage: DefaultRedisOutage, Timeout: DefaultRedisTimeout,
 			KeyPrefix: DefaultRedisPrefix},
 	}
@@ -116,8 +118,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("limits.max_keys", d.Limits.MaxKeys)
 	v.SetDefault("limits.max_string_bytes", d.Limits.MaxStringBytes)
 	v.SetDefault("limits.max_name_bytes", d.Limits.MaxNameBytes)
-	v.SetDefault("audit.sink", d.Audit.Sink)
-	v.SetDefault("audit.path", d.Audit.Path)
+	setAuditDefaults(v, d.Audit)
 	v.SetDefault("log.level", d.Log.Level)
 	v.SetDefault("settings", map[string]any{})
 	setServeDefaults(v, d)
@@ -131,14 +132,8 @@ func (c Config) validate() error {
 	if countSet(c.Policies.Dir, c.Policies.Bundle, c.Policies.URL) > 1 {
 		errs = append(errs, errors.New("policies.dir, policies.bundle and policies.url are exclusive"))
 	}
-	switch c.Audit.Sink {
-	case "none", "stdout":
-	case "file":
-		if c.Audit.Path == "" {
-			errs = append(errs, errors.New("audit.sink file needs audit.path"))
-		}
-	default:
-		errs = append(errs, fmt.Errorf("audit.sink %q: want none, stdout or file", c.Audit.Sink))
+	if err := c.Audit.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateServe()...)
 	return errors.Join(errs...)

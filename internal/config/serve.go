@@ -123,10 +123,10 @@ func setServeDefaults(v *viper.Viper, d Config) {
 		"server.tls.cert_file":       "",
 		"server.tls.key_file":        "",
 		"server.tls.client_ca_file":  "",
-		"auth.tokens":                nil,
+		"auth.tokens":                d.Auth.Tokens,
 		"auth.jwt.issuer":            "",
 		"auth.jwt.audience":          "",
-		"auth.jwt.keys":              nil,
+		"auth.jwt.keys":              j.Keys,
 		"auth.jwt.leeway":            j.Leeway,
 		"auth.jwt.roles_claim":       j.RolesClaim,
 		"auth.jwt.tenant_claim":      j.TenantClaim,
@@ -138,7 +138,7 @@ func setServeDefaults(v *viper.Viper, d Config) {
 		"policies.watch":             false,
 		"policies.poll_interval":     p.PollInterval,
 		"policies.run_tests":         p.RunTests,
-		"policies.signing.keys":      nil,
+		"policies.signing.keys":      p.Signing.Keys,
 		"policies.signing.scope":     "",
 	}
 	for k, val := range defaults {

@@ -1,0 +1,135 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/toolgate/toolgate/engine"
+)
+
+// MaxEventBytes bounds one event line. A call refused as invalid input is
+// still audited, and its size is not bounded by anyone: past this size the
+// arguments are dropped from the event (listed in "erased") rather than
+// letting one call fill the disk or refusing to record it.
+const MaxEventBytes = 4 << 20
+
+// shrunkNameBytes bounds the names kept in a shrunk event.
+const shrunkNameBytes = engine.DefaultMaxNameBytes
+
+// shrunkMessageBytes bounds an error message kept in a shrunk event.
+const shrunkMessageBytes = 4 << 10
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// encode marshals a record with encoding/json (struct fields in declaration
+// order, map keys sorted, no HTML escaping). The bytes are hashed as written,
+// so verification never depends on re-encoding them. The returned buffer
+// goes back to the pool with putBuf.
+func encode(v any) (*bytes.Buffer, error) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		putBuf(buf)
+		return nil, err
+	}
+	buf.Truncate(buf.Len() - 1) // Encode's newline
+	return buf, nil
+}
+
+// maxPooledBuf keeps the pool from pinning the memory of one huge event.
+const maxPooledBuf = 64 << 10
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuf {
+		bufPool.Put(b)
+	}
+}
+
+// encodeDecision encodes rec, shrinking it when it exceeds MaxEventBytes.
+func encodeDecision(rec *decisionRecord) (*bytes.Buffer, error) {
+	buf, err := encode(rec)
+	if err != nil || buf.Len() <= MaxEventBytes {
+		return buf, err
+	}
+	putBuf(buf)
+	shrink(rec)
+	buf, err = encode(rec)
+	if err == nil && buf.Len() > MaxEventBytes {
+		putBuf(buf)
+		return nil, fmt.Errorf("event of %d bytes exceeds %d even without arguments", buf.Len(), MaxEventBytes)
+	}
+	return buf, err
+}
+
+// shrink drops what an attacker controls in size: the arguments, the
+// annotations, long names and messages. Redaction already ran, so the kept
+// text holds no secret.
+func shrink(rec *decisionRecord) {
+	tool, _ := rec.Input["tool"].(map[string]any)
+	principal, _ := rec.Input["principal"].(map[string]any)
+	name, _ := tool["name"].(string)
+	id, _ := principal["id"].(string)
+	rec.Input = map[string]any{
+		"tool":      map[string]any{"name": truncate(name, shrunkNameBytes)},
+		"principal": map[string]any{"id": truncate(id, shrunkNameBytes)},
+	}
+	rec.Erased = []string{inputPointer + "/principal/roles", inputPointer + "/tool/annotations", inputPointer + "/tool/arguments"}
+	rec.Masked = nil
+	if rec.Error != nil {
+		rec.Error.Message = truncate(rec.Error.Message, shrunkMessageBytes)
+	}
+	if rec.Result != nil {
+		for i := range rec.Result.Violations {
+			v := &rec.Result.Violations[i]
+			v.Message = truncate(v.Message, shrunkMessageBytes)
+			v.Field = truncate(v.Field, shrunkNameBytes)
+		}
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// eventID returns a random RFC 4122 version 4 UUID.
+func (l *Logger) eventID() (string, error) {
+	var b [16]byte
+	if err := l.readRandom(b[:]); err != nil {
+		return "", fmt.Errorf("event id: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:]), nil
+}
+
+// readRandom serializes reads: a reader given with WithRandom need not be
+// safe for concurrent use. crypto/rand is, and is read without the lock.
+func (l *Logger) readRandom(b []byte) error {
+	if !l.customRandom {
+		_, err := io.ReadFull(l.o.random, b)
+		return err
+	}
+	l.randMu.Lock()
+	defer l.randMu.Unlock()
+	_, err := io.ReadFull(l.o.random, b)
+	return err
+}

@@ -1,0 +1,132 @@
+package audit
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/toolgate/toolgate/audit/sink"
+	"github.com/toolgate/toolgate/engine"
+)
+
+// secretFamily is one credential family of the engine's detector, a sample
+// and the parts of it that must never reach the sink.
+type secretFamily struct {
+	kind   string
+	sample string
+	parts  []string
+}
+
+var secretFamilies = []secretFamily{
+	{"aws_access_key", "AKIAIOSFODNN7EXAMPLE", nil},
+	{"aws_secret_key", "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", []string{"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}},
+	{"github_token", "ghp_0123456789abcdefghijABCDEFGHIJ012345", nil},
+	{"gitlab_token", "glpat-abcdefghij0123456789", nil},
+	{"openai_key", "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789", nil},
+	{"anthropic_key", "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789", nil},
+	{"slack_token", "xoxb-123456789012-abcdefghijkl", nil},
+	{"jwt", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", []string{"dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"}},
+	{"private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END RSA PRIVATE KEY-----",
+		[]string{"MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu", "KUpRKfFLfRYC9AIKjbJTWit"}},
+	{"password_assignment", "password=Hunter2Hunter2", []string{"Hunter2Hunter2"}},
+}
+
+// secretCall places the sample everywhere a model could put it: a value, a
+// nested value, an array element, inside a longer string, an object key, an
+// annotation.
+func secretCall(sample string) engine.Call {
+	return engine.Call{
+		Tool: engine.Tool{Name: "shell.exec", Arguments: map[string]any{
+			"value":   sample,
+			"nested":  map[string]any{"deeper": map[string]any{"x": sample}},
+			"list":    []any{"ok", []any{sample}, map[string]any{"y": sample}},
+			"command": "curl -H 'X: " + sample + "' https://example.com/",
+			"keys":    map[string]any{sample: "v", "k": map[string]any{sample: []any{sample}}},
+		}, Annotations: map[string]any{"note": sample}},
+		Principal: engine.Principal{ID: "alice"},
+	}
+}
+
+// TestNoSecretReachesTheSink writes every family, in every position, in both
+// redaction modes, then greps the bytes on disk.
+func TestNoSecretReachesTheSink(t *testing.T) {
+	for _, mode := range []RedactMode{RedactErase, RedactHMAC} {
+		opts := []Option{WithRedaction(mode)}
+		if mode == RedactHMAC {
+			opts = append(opts, WithHMACKey(testHMACKey))
+		}
+		l, path := openFileLogger(t, sink.FileOptions{}, opts...)
+		for _, f := range secretFamilies {
+			d := engine.Decision{ID: "d", Violations: []engine.Violation{{Code: "secret_in_arguments", Field: "arguments.value", Message: "found " + f.sample}}}
+			if err := l.Decision(ctx, DecisionEvent{Call: secretCall(f.sample), Decision: d, Err: &ErrorInfo{Code: "denied", Message: f.sample}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Outcome(ctx, OutcomeEvent{Tool: "shell.exec", Err: &ErrorInfo{Code: "tool_error", Message: "echoed " + f.sample}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l.Close()
+		written, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range secretFamilies {
+			for _, s := range append([]string{f.sample}, f.parts...) {
+				if strings.Contains(string(written), s) || strings.Contains(string(written), jsonEscaped(s)) {
+					t.Errorf("mode %d: %s secret %q reached the sink", mode, f.kind, s)
+				}
+			}
+			if !strings.Contains(string(written), ":"+f.kind) {
+				t.Errorf("mode %d: no %s marker: the family was not detected", mode, f.kind)
+			}
+		}
+		if strings.Contains(string(written), string(testHMACKey)) {
+			t.Error("the HMAC key reached the sink")
+		}
+		mustIntact(t, verifyFiles(t, VerifyOptions{}, path))
+	}
+}
+
+func jsonEscaped(s string) string { return strings.ReplaceAll(s, "\n", `\n`) }
+
+// TestHMACCorrelatesAcrossEvents: the same secret masks to the same value in
+// different events and positions, a different secret does not, and whoever
+// holds the key can test a suspected secret against the log.
+func TestHMACCorrelatesAcrossEvents(t *testing.T) {
+	const tokA, tokB = "ghp_0123456789abcdefghijABCDEFGHIJ012345", "ghp_zyxwvutsrqponmlkjiZYXWVUTSRQ98765432"
+	l, path := openFileLogger(t, sink.FileOptions{}, WithRedaction(RedactHMAC), WithHMACKey(testHMACKey))
+	calls := []engine.Call{
+		{Tool: engine.Tool{Name: "git.push", Arguments: map[string]any{"token": tokA}}, Principal: engine.Principal{ID: "alice"}},
+		{Tool: engine.Tool{Name: "http.get", Arguments: map[string]any{"h": map[string]any{tokA: "Bearer " + tokA}}}, Principal: engine.Principal{ID: "bob"}},
+		{Tool: engine.Tool{Name: "git.push", Arguments: map[string]any{"token": tokB}}, Principal: engine.Principal{ID: "carol"}},
+	}
+	for _, c := range calls {
+		if err := l.Decision(ctx, DecisionEvent{Call: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Close()
+	ls := readLines(t, path)
+	macA, macB := hmacHex(tokA), hmacHex(tokB)
+	input1, _, _ := strings.Cut(ls[1], `"result"`)
+	if !strings.Contains(ls[0], macA) || strings.Count(input1, macA) != 2 {
+		t.Fatalf("tokA does not mask alike in value and key:\n%s\n%s", ls[0], ls[1])
+	}
+	if strings.Contains(ls[2], macA) || !strings.Contains(ls[2], macB) {
+		t.Fatalf("different secrets mask alike: %s", ls[2])
+	}
+	for _, ln := range ls {
+		if strings.Contains(ln, "ghp_") {
+			t.Fatalf("token in the clear: %s", ln)
+		}
+	}
+}
+
+func hmacHex(s string) string {
+	m := hmac.New(sha256.New, testHMACKey)
+	m.Write([]byte(s))
+	return hex.EncodeToString(m.Sum(nil))
+}
