@@ -30,8 +30,8 @@ func inputErr(field, format string, args ...any) error {
 }
 
 // ParseCall decodes one call document within lim. Numbers stay json.Number so
-// no precision is lost. The raw bytes are checked for size, valid UTF-8 and
-// nesting depth before any allocation proportional to them.
+// no precision is lost. The raw bytes are checked for size and valid UTF-8,
+// and their structure for depth and duplicate keys, before decoding.
 func ParseCall(data []byte, lim Limits) (Call, error) {
 	lim = lim.withDefaults()
 	if len(data) > lim.MaxCallBytes {
@@ -40,7 +40,7 @@ func ParseCall(data []byte, lim Limits) (Call, error) {
 	if !utf8.Valid(data) {
 		return Call{}, inputErr("", "call is not valid UTF-8")
 	}
-	if err := checkDepth(data, lim.MaxDepth); err != nil {
+	if err := checkStructure(data, lim.MaxDepth); err != nil {
 		return Call{}, err
 	}
 	var call Call
@@ -82,31 +82,73 @@ func asTypeError(err error, target **json.UnmarshalTypeError) bool {
 	return ok
 }
 
-// checkDepth scans JSON text for nesting deeper than max, outside strings.
-// It runs before decoding so a 10,000-deep document costs one linear pass.
-func checkDepth(data []byte, max int) error {
-	depth, inString, escaped := 0, false, false
-	for _, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-			if depth > max {
-				return inputErr("", "nesting deeper than %d", max)
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
+// checkStructure walks the JSON tokens once, before decoding, and refuses
+// nesting deeper than max and duplicate object keys. Duplicates matter
+// because decoders disagree on them: encoding/json keeps the last value, many
+// others keep the first, so {"path": "/etc/shadow", "path": "notes.md"} could
+// be checked as one path and executed as the other. Token reading is
+// iterative, so a 10,000-deep document cannot exhaust the stack.
+func checkStructure(data []byte, max int) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	type frame struct {
+		keys      map[string]struct{}
+		expectKey bool
 	}
-	return nil
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return inputErr("", "%s", jsonReason(err))
+		}
+		top := len(stack) - 1
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				if len(stack) >= max {
+					return inputErr("", "nesting deeper than %d", max)
+				}
+				if top >= 0 && stack[top].keys != nil {
+					stack[top].expectKey = true
+				}
+				f := frame{}
+				if d == '{' {
+					f = frame{keys: map[string]struct{}{}, expectKey: true}
+				}
+				stack = append(stack, f)
+			default:
+				stack = stack[:top]
+				if top > 0 && stack[top-1].keys != nil {
+					stack[top-1].expectKey = true
+				}
+			}
+			continue
+		}
+		if top < 0 || stack[top].keys == nil {
+			continue
+		}
+		if !stack[top].expectKey {
+			stack[top].expectKey = true // a value; the next token is a key
+			continue
+		}
+		key, _ := tok.(string)
+		if _, dup := stack[top].keys[key]; dup {
+			return inputErr("", "duplicate key %q", truncateKey(key))
+		}
+		stack[top].keys[key] = struct{}{}
+		stack[top].expectKey = false
+	}
+}
+
+// maxKeyEcho bounds how much of an attacker's key an error message repeats.
+const maxKeyEcho = 64
+
+func truncateKey(k string) string {
+	if len(k) > maxKeyEcho {
+		return k[:maxKeyEcho] + "…"
+	}
+	return k
 }

@@ -47,6 +47,8 @@ func TestParseCallRefusesBadInput(t *testing.T) {
 		"caller workspace":  {`{"tool": {"name": "x"}, "principal": {"id": "a"}, "environment": {"workspace": "/"}}`, "unknown field"},
 		"number overflow":   {`{"tool": {"name": "x", "arguments": {"n": 1e999999}}, "principal": {"id": "a"}}`, ""},
 		"top-level array":   {`[]`, "must be"},
+		"duplicate key":     {`{"tool": {"name": "fs.read_file", "arguments": {"path": "/etc/shadow", "path": "notes.md"}}, "principal": {"id": "a"}}`, `duplicate key "path"`},
+		"duplicate top key": {`{"tool": {"name": "x"}, "principal": {"id": "a"}, "principal": {"id": "b"}}`, `duplicate key "principal"`},
 		"lone surrogate ok": {`{"tool": {"name": "x", "arguments": {"s": "\ud800"}}, "principal": {"id": "a"}}`, "-"},
 	}
 	for name, tc := range cases {
@@ -75,4 +77,12 @@ func TestValidateCallRejectsGoTypes(t *testing.T) {
 	require.ErrorIs(t, engine.ValidateCall(c, engine.Limits{}), engine.ErrInvalidInput)
 	c.Tool.Arguments = map[string]any{"ok": []string{"a"}, "n": 1.5, "i": 3, "nested": map[string]any{"b": nil}}
 	require.NoError(t, engine.ValidateCall(c, engine.Limits{}))
+}
+
+// The same key in different objects, or as a value, is not a duplicate.
+func TestParseCallKeysPerObject(t *testing.T) {
+	t.Parallel()
+	doc := `{"tool": {"name": "x", "arguments": {"a": {"name": "name"}, "b": [{"a": 1}, {"a": 2}], "name": "a"}}, "principal": {"id": "a", "roles": ["name"]}}`
+	_, err := engine.ParseCall([]byte(doc), engine.Limits{})
+	require.NoError(t, err)
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -80,7 +81,7 @@ func FromBundle(b *bundle.Bundle) PolicySet {
 		ps.Data = map[string]any{}
 	}
 	if ps.Revision == "" {
-		ps.Revision = contentRevision(ps.Modules)
+		ps.Revision = contentRevision(ps.Modules, ps.Data)
 	}
 	return ps
 }
@@ -97,15 +98,16 @@ func fromLoaded(res *loader.Result) (PolicySet, error) {
 	if len(mods) == 0 {
 		return PolicySet{}, fmt.Errorf("%w: no Rego modules found", ErrPolicy)
 	}
-	return PolicySet{Modules: mods, Data: res.Documents, Revision: contentRevision(mods)}, nil
+	return PolicySet{Modules: mods, Data: res.Documents, Revision: contentRevision(mods, res.Documents)}, nil
 }
 
 // revisionLen is how many hex digits of the content hash name a revision.
 const revisionLen = 12
 
-// contentRevision names a policy set by a hash of its modules, so audit
-// records can tell which rules decided even without a bundle manifest.
-func contentRevision(mods map[string]*ast.Module) string {
+// contentRevision names a policy set by a hash of its modules and data, so
+// audit records can tell which rules and which catalog decided even without
+// a bundle manifest. encoding/json sorts map keys: equal data, equal hash.
+func contentRevision(mods map[string]*ast.Module, data map[string]any) string {
 	names := make([]string, 0, len(mods))
 	for n := range mods {
 		names = append(names, n)
@@ -116,6 +118,9 @@ func contentRevision(mods map[string]*ast.Module) string {
 		h.Write([]byte(n))
 		h.Write([]byte(mods[n].String()))
 	}
+	// data comes from JSON/YAML; an unencodable value only weakens the name
+	d, _ := json.Marshal(data)
+	h.Write(d)
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:revisionLen]
 }
 

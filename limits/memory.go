@@ -22,6 +22,12 @@ import (
 // one window and `limit` more at the start of the next. Limits are therefore
 // "at most limit per window", and a burst of up to 2×limit can straddle a
 // window boundary.
+//
+// A second quirk: after the first window memorystore refills period_ns/limit
+// tokens per elapsed window, capped at limit. When limit² exceeds the period
+// in nanoseconds (e.g. 100000 per second) the bucket never refills fully.
+// Such limits are refused with an error instead of silently enforcing a
+// different number.
 type Memory struct {
 	mu     sync.Mutex
 	stores map[bucket]limiter.Store
@@ -110,6 +116,11 @@ func parseBucket(rl engine.RateLimit) (bucket, error) {
 	per, err := time.ParseDuration(rl.Per)
 	if err != nil || per <= 0 {
 		return bucket{}, fmt.Errorf("rate limit %q: period %q is not a positive duration", rl.Key, rl.Per)
+	}
+	if float64(rl.Limit)*float64(rl.Limit) > float64(per.Nanoseconds()) {
+		return bucket{}, fmt.Errorf("rate limit %q: %d per %s is finer than the in-memory store can refill "+
+			"(it refills period_ns/limit tokens per window, so limit² must not exceed the period in ns); "+
+			"use a longer period", rl.Key, rl.Limit, per)
 	}
 	return bucket{limit: uint64(rl.Limit), per: per}, nil
 }

@@ -101,3 +101,16 @@ func TestMemoryConcurrentTakeAdmitsExactlyTheLimit(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, int64(100), admitted.Load())
 }
+
+// go-limiter's memorystore refills period_ns/limit tokens per window; a limit
+// whose square exceeds the period would silently shrink after one window.
+func TestMemoryRefusesLimitsItCannotRefill(t *testing.T) {
+	t.Parallel()
+	m := limits.NewMemory()
+	defer m.Close()
+	_, _, err := m.Take(context.Background(), []engine.RateLimit{rl("k", 100000, "1s")})
+	require.ErrorContains(t, err, "finer than the in-memory store can refill")
+	ok, _, err := m.Take(context.Background(), []engine.RateLimit{rl("k", 30000, "1s")})
+	require.NoError(t, err)
+	assert.True(t, ok)
+}

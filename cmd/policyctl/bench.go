@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -13,7 +11,7 @@ import (
 
 	"github.com/toolgate/toolgate/coordinator"
 	"github.com/toolgate/toolgate/engine"
-	"github.com/toolgate/toolgate/limits"
+	"github.com/toolgate/toolgate/internal/benchlimit"
 )
 
 func newBenchCmd(s streams) *cobra.Command {
@@ -89,24 +87,11 @@ func newBencher(cmd *cobra.Command, policyDir string, paths []string) (*bencher,
 	}
 	b.coord, err = coordinator.New(eng,
 		coordinator.WithLimits(cfg.Limits),
-		coordinator.WithLimiter(unboundedLimiter{limits.NewMemory()}))
+		coordinator.WithLimiter(benchlimit.New()))
 	if err != nil {
 		return nil, exitWith(exitUsage, err)
 	}
 	return b, nil
-}
-
-// unboundedLimiter takes tokens exactly like the real limiter, with every
-// limit raised so a benchmark measures the cost of limiting, not refusals.
-type unboundedLimiter struct{ m *limits.Memory }
-
-func (u unboundedLimiter) Take(ctx context.Context, rls []engine.RateLimit) (bool, time.Duration, error) {
-	raised := make([]engine.RateLimit, len(rls))
-	for i, rl := range rls {
-		rl.Limit = math.MaxInt32
-		raised[i] = rl
-	}
-	return u.m.Take(ctx, raised)
 }
 
 type benchReport struct {

@@ -8,18 +8,17 @@ package performance
 
 import (
 	"context"
-	"math"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/require"
 
+	"github.com/toolgate/toolgate/audit"
 	"github.com/toolgate/toolgate/coordinator"
 	"github.com/toolgate/toolgate/engine"
-	"github.com/toolgate/toolgate/limits"
+	"github.com/toolgate/toolgate/internal/benchlimit"
 )
 
 // fixture is the engine and the example calls, loaded once per benchmark.
@@ -51,22 +50,9 @@ func load(tb testing.TB) fixture {
 	return f
 }
 
-// unbounded raises every limit so the benchmark measures taking tokens, not
-// refusals.
-type unbounded struct{ m *limits.Memory }
-
-func (u unbounded) Take(ctx context.Context, rls []engine.RateLimit) (bool, time.Duration, error) {
-	raised := make([]engine.RateLimit, len(rls))
-	for i, rl := range rls {
-		rl.Limit = math.MaxInt32
-		raised[i] = rl
-	}
-	return u.m.Take(ctx, raised)
-}
-
 func benchCheck(b *testing.B, opts ...coordinator.Option) {
 	f := load(b)
-	opts = append(opts, coordinator.WithLimiter(unbounded{limits.NewMemory()}))
+	opts = append(opts, coordinator.WithLimiter(benchlimit.New()))
 	c, err := coordinator.New(f.eng, opts...)
 	require.NoError(b, err)
 	ctx := context.Background()
@@ -77,8 +63,19 @@ func benchCheck(b *testing.B, opts ...coordinator.Option) {
 	}
 }
 
-// BenchmarkCheck is the whole coordinator path with audit off.
-func BenchmarkCheck(b *testing.B) { benchCheck(b) }
+// BenchmarkCheck is the whole coordinator path: audit off, then a chained
+// file log with the default fsync interval, then fsync per event.
+func BenchmarkCheck(b *testing.B) {
+	b.Run("audit=off", func(b *testing.B) { benchCheck(b) })
+	for _, fsync := range []string{audit.FsyncModeInterval, audit.FsyncModeAlways} {
+		b.Run("audit=file/fsync="+fsync, func(b *testing.B) {
+			l, err := audit.Open(audit.Config{Sink: audit.SinkFile, Path: filepath.Join(b.TempDir(), "audit.log"), Fsync: fsync})
+			require.NoError(b, err)
+			defer l.Close()
+			benchCheck(b, coordinator.WithAuditor(l))
+		})
+	}
+}
 
 // BenchmarkRawOPA is the prepared decision query alone on the same complete
 // inputs (facts included), with OPA's default evaluation options.

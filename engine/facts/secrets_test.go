@@ -1,0 +1,165 @@
+package facts
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// Fake credentials are assembled at run time so that this file does not
+// itself look like it leaks any.
+var (
+	fakeGitHub    = "ghp_" + strings.Repeat("A1b2", 9)
+	fakeGitHubPAT = "github_pat_" + strings.Repeat("x9", 30)
+	fakeGitLab    = "glpat-" + strings.Repeat("Zz", 10)
+	fakeOpenAI    = "sk-proj-" + strings.Repeat("Ab3", 16)
+	fakeAnthropic = "sk-ant-api03-" + strings.Repeat("q_W", 30) + "AA"
+	fakeSlack     = "xoxb-" + "123456789012-" + strings.Repeat("k", 24)
+	fakeJWT       = "eyJhbGciOiJIUzI1NiJ9" + "." + "eyJzdWIiOiIxMjM0NTY3ODkwIn0" + "." + "c2lnbmF0dXJlLXNpZw"
+	fakeAWSKey    = "AKIA" + "IOSFODNN7EXAMPLE"
+	fakeAWSSecret = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
+	fakePEM       = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA " + "PRIVATE KEY-----"
+)
+
+// found is a match as kind and matched text, easier to read than offsets.
+type found struct{ kind, text string }
+
+func findAll(s string) []found {
+	var out []found
+	for _, m := range FindSecrets(s) {
+		out = append(out, found{m.Kind, s[m.Start:m.End]})
+	}
+	return out
+}
+
+func TestFindSecrets(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, s string
+		want    []found
+	}{
+		{"aws access key", "key " + fakeAWSKey + " end", []found{{SecretAWSAccessKey, fakeAWSKey}}},
+		{"aws access key inside a word", "X" + fakeAWSKey, nil},
+		{"aws secret", "aws_secret_access_key = " + fakeAWSSecret + "\n", []found{{SecretAWSSecretKey, fakeAWSSecret}}},
+		{"aws secret json", `{"AWS_SECRET_ACCESS_KEY": "` + fakeAWSSecret + `"}`, []found{{SecretAWSSecretKey, fakeAWSSecret}}},
+		{"github", "token " + fakeGitHub, []found{{SecretGitHubToken, fakeGitHub}}},
+		{"github pat", fakeGitHubPAT, []found{{SecretGitHubToken, fakeGitHubPAT}}},
+		{"gitlab", "x " + fakeGitLab, []found{{SecretGitLabToken, fakeGitLab}}},
+		{"openai", "OPENAI=" + fakeOpenAI, []found{{SecretOpenAIKey, fakeOpenAI}}},
+		{"anthropic", fakeAnthropic, []found{{SecretAnthropicKey, fakeAnthropic}}},
+		{"slack", "slack " + fakeSlack, []found{{SecretSlackToken, fakeSlack}}},
+		{"jwt", "Cookie: s=" + fakeJWT, []found{{SecretJWT, fakeJWT}}},
+		{"pem block", "key:\n" + fakePEM + "\nrest", []found{{SecretPrivateKey, fakePEM}}},
+		{"pem without end", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNz", []found{{SecretPrivateKey, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNz"}}},
+		{"password", "password=hunter22&x=1", []found{{SecretPassword, "hunter22"}}},
+		{"quoted password with spaces", `{"db_password": "correct horse"}`, []found{{SecretPassword, "correct horse"}}},
+		{"env assignment", "export DB_PASSWD='s3cr3t!!'", []found{{SecretPassword, "s3cr3t!!"}}},
+		{"upper-case token variable", "MY_TOKEN=abcdef123 ./run", []found{{SecretPassword, "abcdef123"}}},
+		{"bearer header", "curl -H 'Authorization: Bearer abc.def.ghi'", []found{{SecretPassword, "abc.def.ghi"}}},
+		{"api key header", "X-Api-Key: k3y-v4lue-1", []found{{SecretPassword, "k3y-v4lue-1"}}},
+		{"query token", "https://x.example/?token=abcdef12345&y=1", []found{{SecretPassword, "abcdef12345"}}},
+		{"odbc pwd", "Server=x;Uid=u;Pwd=secret99;", []found{{SecretPassword, "secret99"}}},
+		{"token assigned a jwt", "token=" + fakeJWT, []found{{SecretJWT, fakeJWT}, {SecretPassword, fakeJWT}}},
+		{"page token is not a credential", "next_page_token=abcdef12345", nil},
+		{"max tokens", "max_tokens: 4096", nil},
+		{"masked", "password: ********", nil},
+		{"template", "password=${DB_PASSWORD}", nil},
+		{"schema word", `"token": "string"`, nil},
+		{"placeholder", "api_key=YOUR_API_KEY", nil},
+		{"short", "password=abc", nil},
+		{"prose", "reset the password for the secret garden", nil},
+		{"plain text", "git status && ls -la", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if got := findAll(c.s); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("FindSecrets(%q)\n got: %v\nwant: %v", c.s, got, c.want)
+			}
+		})
+	}
+}
+
+func TestScanSecrets(t *testing.T) {
+	t.Parallel()
+	args := map[string]any{
+		"headers":  map[string]any{"Authorization": "Bearer " + fakeJWT, "Accept": "*/*"},
+		"items":    []any{"nothing", fakeAWSKey, map[string]any{"deep": []any{fakeGitLab}}},
+		"password": "hunter22",
+		"count":    "42",
+		"a.b":      fakeSlack,
+		// A credential used as an object key is reported at the object, and
+		// so is everything under it: the path never repeats the secret.
+		"meta": map[string]any{fakeGitHub: map[string]any{"x": fakeOpenAI}},
+		"aws":  map[string]any{"secret_access_key": fakeAWSSecret},
+	}
+	want := []SecretHit{
+		{"arguments[\"a.b\"]", SecretSlackToken},
+		{"arguments.aws.secret_access_key", SecretAWSSecretKey},
+		{"arguments.headers.Authorization", SecretPassword},
+		{"arguments.headers.Authorization", SecretJWT},
+		{"arguments.items[1]", SecretAWSAccessKey},
+		{"arguments.items[2].deep[0]", SecretGitLabToken},
+		{"arguments.meta", SecretGitHubToken},
+		{"arguments.meta", SecretOpenAIKey},
+		{"arguments.password", SecretPassword},
+	}
+	if got := ScanSecrets(args); !reflect.DeepEqual(got, want) {
+		t.Errorf("ScanSecrets\n got: %v\nwant: %v", got, want)
+	}
+	if got := ScanSecrets(nil); got != nil {
+		t.Errorf("ScanSecrets(nil) = %v", got)
+	}
+}
+
+// TestScanSecretsBounds: what is not scanned is reported, never skipped.
+func TestScanSecretsBounds(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("a", maxSecretScanBytes) + fakeGitHub
+	got := ScanSecrets(map[string]any{"a": "x", "b": big, "c": fakeGitHub})
+	// Key "c" can no longer be scanned either, so it is reported (and will be
+	// redacted) at its object: here the arguments themselves.
+	want := []SecretHit{{"arguments.b", SecretUnscanned}, {"arguments", SecretUnscanned}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("over budget\n got: %v\nwant: %v", got, want)
+	}
+
+	var deep any = fakeGitHub
+	for range maxSecretDepth + 2 {
+		deep = []any{deep}
+	}
+	got = ScanSecrets(map[string]any{"d": deep})
+	if len(got) != 1 || got[0].Kind != SecretUnscanned {
+		t.Errorf("too deep: got %v, want one unscanned hit", got)
+	}
+
+	many := make([]any, maxSecretHits+10)
+	for i := range many {
+		many[i] = fakeGitHub
+	}
+	got = ScanSecrets(map[string]any{"m": many})
+	if len(got) != maxSecretHits || got[len(got)-1] != (SecretHit{"arguments", SecretUnscanned}) {
+		t.Errorf("too many hits: got %d hits ending %v", len(got), got[len(got)-1])
+	}
+}
+
+// TestFindSecretsCap: past the per-kind cap the rest of the string is one
+// match, so a redactor never leaves a credential behind; decoys that are
+// not credentials do not use the cap up.
+func TestFindSecretsCap(t *testing.T) {
+	t.Parallel()
+	s := strings.Repeat(fakeGitHub+" ", maxMatchesPerPattern+20)
+	ms := FindSecrets(s)
+	if len(ms) != maxMatchesPerPattern {
+		t.Fatalf("got %d matches, want %d", len(ms), maxMatchesPerPattern)
+	}
+	if last := ms[len(ms)-1]; last.End != len(s) || last.Kind != SecretGitHubToken {
+		t.Errorf("last match %+v does not run to the end (%d)", last, len(s))
+	}
+
+	decoys := strings.Repeat("token: x ", maxMatchesPerPattern*2) + "password=hunter22"
+	got := findAll(decoys)
+	if want := []found{{SecretPassword, "hunter22"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("after decoys: got %v, want %v", got, want)
+	}
+}

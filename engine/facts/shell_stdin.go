@@ -1,0 +1,182 @@
+package facts
+
+import (
+	"errors"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// How a shell invocation gets its commands.
+type shellInput int
+
+const (
+	shellFromScript shellInput = iota // a script file operand
+	shellFromDashC                    // the -c string
+	shellFromStdin                    // standard input: a heredoc or a pipe
+)
+
+// shellInvocation reads a shell's arguments: -c (also combined, -xc) makes
+// the first operand the command text; -s, or no operand at all, reads
+// stdin; otherwise the first operand is a script file.
+func shellInvocation(args []shellWord) (shellWord, shellInput) {
+	dashC, dashS, endOpts := false, false, false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		v := a.val
+		switch {
+		case !endOpts && a.lit && (v == "--" || v == "-"):
+			endOpts = true
+			continue
+		case !endOpts && a.lit && len(v) > 1 && (v[0] == '-' || v[0] == '+'):
+			if strings.HasPrefix(v, "--") {
+				if v == "--rcfile" || v == "--init-file" {
+					i++
+				}
+				continue
+			}
+			dashC = dashC || (v[0] == '-' && strings.IndexByte(v, 'c') > 0)
+			dashS = dashS || strings.IndexByte(v, 's') > 0
+			if strings.ContainsAny(v[1:], "oO") {
+				i++ // -o option / -O shopt name
+			}
+			continue
+		}
+		switch {
+		case dashC:
+			return a, shellFromDashC
+		case dashS:
+			return shellWord{}, shellFromStdin
+		}
+		return a, shellFromScript
+	}
+	if dashC {
+		return shellWord{}, shellFromScript // -c without text: bash refuses it
+	}
+	return shellWord{}, shellFromStdin
+}
+
+// shell parses the text a shell command runs: its -c string, or the
+// heredoc or here-string on its stdin.
+func (w *shellWalker) shell(sc *shellScope, args []shellWord, st *syntax.Stmt) {
+	text, input := shellInvocation(args)
+	switch input {
+	case shellFromDashC:
+		w.nested(sc, text)
+	case shellFromStdin:
+		for _, r := range st.Redirs {
+			if body, ok := sc.heredoc(r); ok {
+				w.nested(sc, body)
+			}
+		}
+	}
+}
+
+// heredoc returns the text a <<, <<- or <<< redirect feeds to stdin.
+func (sc *shellScope) heredoc(r *syntax.Redirect) (shellWord, bool) {
+	switch r.Op {
+	case syntax.WordHdoc:
+		return sc.word(r.Word), true
+	case syntax.Hdoc, syntax.DashHdoc:
+	default:
+		return shellWord{}, false
+	}
+	if r.Hdoc == nil {
+		return shellWord{val: "", lit: true}, true
+	}
+	quotedDelim := sc.word(r.Word).val != sc.source(r.Word)
+	var b strings.Builder
+	for _, p := range r.Hdoc.Parts {
+		lit, ok := p.(*syntax.Lit)
+		if !ok {
+			return shellWord{}, false // expansions in the body: not literal
+		}
+		if quotedDelim {
+			b.WriteString(lit.Value) // <<'EOF': the body is taken as is
+		} else {
+			b.WriteString(unescapeDouble(lit.Value))
+		}
+	}
+	return shellWord{val: b.String(), lit: true}, true
+}
+
+// pipeFeed parses what `echo …` or `printf …` writes into a shell reading
+// its stdin on the next pipeline stage: echo 'rm -rf /' | sh.
+func (w *shellWalker) pipeFeed(sc *shellScope, from, to *syntax.Stmt) {
+	dst, ok := to.Cmd.(*syntax.CallExpr)
+	src, ok2 := from.Cmd.(*syntax.CallExpr)
+	if !ok || !ok2 || len(dst.Args) == 0 || len(src.Args) == 0 {
+		return
+	}
+	last := innermost(sc.words(dst.Args))
+	if !last[0].lit || !shells[commandName(last[0].val)] {
+		return
+	}
+	if _, input := shellInvocation(last[1:]); input != shellFromStdin {
+		return
+	}
+	if text, ok := echoText(innermost(sc.words(src.Args))); ok {
+		w.nested(sc, text)
+	}
+}
+
+// echoText is the literal output of echo or of printf without format
+// directives; escapes are decoded since echo -e and printf decode them.
+func echoText(words []shellWord) (shellWord, bool) {
+	if !words[0].lit {
+		return shellWord{}, false
+	}
+	args := words[1:]
+	for _, a := range args {
+		if !a.lit {
+			return shellWord{}, false
+		}
+	}
+	switch commandName(words[0].val) {
+	case "echo":
+		for len(args) > 0 && len(args[0].val) > 1 && args[0].val[0] == '-' && strings.Trim(args[0].val[1:], "neE") == "" {
+			args = args[1:]
+		}
+		parts := make([]string, len(args))
+		for i, a := range args {
+			parts[i] = a.val
+		}
+		return shellWord{val: decodeANSIC(strings.Join(parts, " ")), lit: true}, true
+	case "printf":
+		if len(args) == 0 || strings.IndexByte(args[0].val, '%') >= 0 {
+			return shellWord{}, false
+		}
+		return shellWord{val: decodeANSIC(args[0].val), lit: true}, true
+	}
+	return shellWord{}, false
+}
+
+// commandNames lists the commands a statement runs, wrapped ones included,
+// for pipelines and the function call graph. Nested -c text is not parsed
+// here: the main walk does that once.
+func (w *shellWalker) commandNames(sc *shellScope, st *syntax.Stmt) []string {
+	var names []string
+	syntax.Walk(st, func(n syntax.Node) bool {
+		if w.err != nil {
+			return false
+		}
+		if w.nodeBudget--; w.nodeBudget < 0 {
+			w.err = errors.New("pipelines or function definitions nested too deeply")
+			return false
+		}
+		call, ok := n.(*syntax.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		eachWrapped(sc.words(call.Args), func(c []shellWord) bool {
+			if c[0].lit {
+				names = append(names, commandName(c[0].val))
+			} else {
+				names = append(names, c[0].val)
+			}
+			return true
+		})
+		return true
+	})
+	return names
+}
