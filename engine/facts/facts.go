@@ -9,6 +9,8 @@
 package facts
 
 import (
+	"strconv"
+
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
@@ -48,7 +50,17 @@ func Build(workspace string, marks map[string]Kind, args map[string]any) *ast.Te
 		if g < 0 {
 			continue
 		}
-		groups[g].Insert(ast.StringTerm(fieldPath(argumentsRoot, name)), buildOne(workspace, kind, v))
+		field := fieldPath(argumentsRoot, name)
+		if list, ok := v.([]any); ok && kind != KindEmail {
+			// A list of paths (read_multiple_files, git_add) gets one fact
+			// per element, keyed arguments.<name>[<i>], so each element is
+			// judged on its own.
+			for i, elem := range list {
+				groups[g].Insert(ast.StringTerm(field+"["+strconv.Itoa(i)+"]"), buildOne(workspace, kind, elem))
+			}
+			continue
+		}
+		groups[g].Insert(ast.StringTerm(field), buildOne(workspace, kind, v))
 	}
 	return ast.ObjectTerm(
 		ast.Item(keyPaths, ast.NewTerm(groups[0])),
