@@ -63,6 +63,7 @@ const (
 	featRecursiveFunc
 	featDevTCP
 	featNestedShell
+	featBraceExpansion
 	featureCount = iota
 )
 
@@ -70,7 +71,7 @@ const (
 var featureNames = [featureCount]string{
 	"command_substitution", "process_substitution", "parameter_expansion", "ifs",
 	"ansi_c_quoting", "hex_escape", "eval", "background", "function_definition",
-	"recursive_function", "dev_tcp", "nested_shell",
+	"recursive_function", "dev_tcp", "nested_shell", "brace_expansion",
 }
 
 // ParseShell builds the shell fact of cmd with mvdan.cc/sh (bash dialect).

@@ -81,7 +81,7 @@ func TestParseShell(t *testing.T) {
 		{"dash -c via path", `/usr/bin/dash -c id`, sh([]string{c("dash", "/usr/bin/dash", "-c", "id"), c("id", "")}, `[]`, `[]`, "nested_shell")},
 		{"su -c", `su - root -c 'cat /etc/shadow'`, sh([]string{c("su", "", "-", "root", "-c", "cat /etc/shadow"), c("cat", "", "/etc/shadow")}, `[]`, `[]`, "nested_shell")},
 		{"eval", `eval "rm" '-rf /'`, sh([]string{c("eval", "", "rm", "-rf /"), c("rm", "", "-rf", "/")}, `[]`, `[]`, "eval", "nested_shell")},
-		{"dynamic eval", `eval "$x"`, sh([]string{c("eval", "", `"$x"`)}, `[]`, `[]`, "eval", "parameter_expansion")},
+		{"dynamic eval", `eval "$x"`, sh([]string{c("eval", "", `${x}`)}, `[]`, `[]`, "eval", "parameter_expansion")},
 		{"builtin eval", `builtin eval id`, sh([]string{c("builtin", "", "eval", "id"), c("eval", "", "id"), c("id", "")}, `[]`, `[]`, "eval", "nested_shell")},
 		{"xargs sh -c", `xargs -0 -I{} sh -c 'rm {}'`, sh([]string{c("xargs", "", "-0", "-I{}", "sh", "-c", "rm {}"), c("sh", "", "-c", "rm {}"), c("rm", "", "{}")}, `[]`, `[]`, "nested_shell")},
 		{"wrapper chain", `sudo -u root env A=1 nohup timeout -s KILL 5 nice -n 3 rm x`, sh([]string{
@@ -92,7 +92,7 @@ func TestParseShell(t *testing.T) {
 			c("nice", "", "-n", "3", "rm", "x"),
 			c("rm", "", "x")}, `[]`, `[]`)},
 		{"command exec busybox", `command exec busybox rm -rf /`, sh([]string{c("command", "", "exec", "busybox", "rm", "-rf", "/"), c("exec", "", "busybox", "rm", "-rf", "/"), c("busybox", "", "rm", "-rf", "/"), c("rm", "", "-rf", "/")}, `[]`, `[]`)},
-		{"dynamic wrapped command", `sudo "$X" -rf /`, sh([]string{c("sudo", "", `"$X"`, "-rf", "/"), dyn(`"$X"`, "-rf", "/")}, `[]`, `[]`, "parameter_expansion")},
+		{"dynamic wrapped command", `sudo "$X" -rf /`, sh([]string{c("sudo", "", `${X}`, "-rf", "/"), dyn(`${X}`, "-rf", "/")}, `[]`, `[]`, "parameter_expansion")},
 		{"env dash", `env - PATH=/x rm y`, sh([]string{c("env", "", "-", "PATH=/x", "rm", "y"), c("rm", "", "y")}, `[]`, `[]`)},
 		{"attached option value", `su -c'id' root`, sh([]string{c("su", "", "-cid", "root"), c("id", "")}, `[]`, `[]`, "nested_shell")},
 		{"env split string", `env -S 'rm -rf /'`, sh([]string{c("env", "", "-S", "rm -rf /"), c("rm", "", "-rf", "/")}, `[]`, `[]`, "nested_shell")},

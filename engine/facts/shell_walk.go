@@ -78,7 +78,7 @@ func (w *shellWalker) visit(sc *shellScope, n syntax.Node) bool {
 			w.features |= featBackground
 		}
 		if call, ok := n.Cmd.(*syntax.CallExpr); ok && len(call.Args) > 0 {
-			w.simple(sc, sc.words(call.Args), n, 0)
+			w.simple(sc, w.expandBraces(sc, call.Args), n, 0)
 		}
 	case *syntax.BinaryCmd:
 		if (n.Op == syntax.Pipe || n.Op == syntax.PipeAll) && !sc.inner[n] {

@@ -35,10 +35,52 @@ func (sc *shellScope) word(w *syntax.Word) shellWord {
 	var b strings.Builder
 	for _, part := range w.Parts {
 		if !appendLiteral(&b, part, false) {
-			return shellWord{val: sc.source(w)}
+			return shellWord{val: sc.render(w)}
 		}
 	}
 	return shellWord{val: b.String(), lit: true}
+}
+
+// render is a non-literal word with its quotes resolved and each simple
+// parameter expansion written one canonical way: "$HOME", "${HOME}" and
+// $HOME all render as ${HOME}, so a policy matching it cannot be dodged by
+// quoting. Braces keep "${A}B" from reading as $AB. Other expansions keep
+// their source text.
+func (sc *shellScope) render(w *syntax.Word) string {
+	var b strings.Builder
+	for _, part := range w.Parts {
+		sc.renderPart(&b, part, false)
+	}
+	return b.String()
+}
+
+func (sc *shellScope) renderPart(b *strings.Builder, part syntax.WordPart, quoted bool) {
+	switch p := part.(type) {
+	case *syntax.ParamExp:
+		if isSimpleParam(p) {
+			b.WriteString("${" + p.Param.Value + "}")
+			return
+		}
+		b.WriteString(sc.source(p))
+	case *syntax.DblQuoted:
+		for _, q := range p.Parts {
+			sc.renderPart(b, q, true)
+		}
+	default:
+		var lit strings.Builder
+		if appendLiteral(&lit, part, quoted) {
+			b.WriteString(lit.String())
+		} else {
+			b.WriteString(sc.source(part))
+		}
+	}
+}
+
+// isSimpleParam reports a plain $name or ${name}, without operators.
+func isSimpleParam(p *syntax.ParamExp) bool {
+	return p.Param != nil && p.Flags == nil && !p.Excl && !p.Length && !p.Width &&
+		!p.IsSet && p.NestedParam == nil && p.Index == nil && len(p.Modifiers) == 0 &&
+		p.Slice == nil && p.Repl == nil && p.Names == 0 && p.Exp == nil
 }
 
 func appendLiteral(b *strings.Builder, part syntax.WordPart, quoted bool) bool {

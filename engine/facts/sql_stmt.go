@@ -18,7 +18,6 @@ var mainKeywords = map[string]bool{
 // parentheses (PostgreSQL: WITH d AS (DELETE FROM t RETURNING *) SELECT …).
 var writeKeywords = map[string]bool{"insert": true, "update": true, "delete": true, "merge": true}
 
-var explainWords = map[string]bool{"explain": true, "describe": true, "desc": true}
 
 // explainOptions may sit between EXPLAIN and the statement it explains.
 var explainOptions = map[string]bool{
@@ -89,11 +88,38 @@ func subStatement(src string, toks []sqlTok, i int) SQLStatement {
 			j++
 		}
 		// One level only: EXPLAIN EXPLAIN … would otherwise rescan per level.
-		if j < end && toks[j].kind == tokWord && toks[j].depth == d && !explainWords[lowerWord(src, toks[j])] {
+		if j < end && toks[j].kind == tokWord && toks[j].depth == d && explainable[lowerWord(src, toks[j])] {
 			return subStatement(src, toks, j)
+		}
+		if kw != "explain" {
+			return SQLStatement{Kind: kindDescribe} // DESCRIBE users: a table, not a statement
+		}
+	case "select":
+		// SELECT … INTO t creates a table (PostgreSQL, SQL Server) or writes
+		// a file (MySQL INTO OUTFILE): it is no read.
+		if findAtDepth(src, scope, i+1, d, func(w string) bool { return w == "into" }) > 0 {
+			return SQLStatement{Kind: kindSelectInto, HasWhere: hasWhere(src, scope, i+1, d)}
+		}
+	case "copy":
+		// COPY … TO/FROM PROGRAM runs a shell command on the database host.
+		if findAtDepth(src, scope, i+1, d, func(w string) bool { return w == "program" }) > 0 {
+			return SQLStatement{Kind: kindCopyProgram}
 		}
 	}
 	return SQLStatement{Kind: kw, HasWhere: hasWhere(src, scope, i+1, d)}
+}
+
+// Statement kinds that are not a leading keyword.
+const (
+	kindDescribe    = "describe"
+	kindSelectInto  = "select_into"
+	kindCopyProgram = "copy_program"
+)
+
+// explainable are the statements EXPLAIN and DESCRIBE can lead to.
+var explainable = map[string]bool{
+	"select": true, "insert": true, "update": true, "delete": true, "merge": true,
+	"replace": true, "values": true, "table": true, "with": true,
 }
 
 // findAtDepth returns the index of the first word at depth d from i that
@@ -136,14 +162,14 @@ var whereEnders = map[string]bool{
 // sqlDanger ranks statement summaries to pick the one to report.
 func sqlDanger(st SQLStatement) int {
 	switch st.Kind {
-	case "drop", "truncate", "alter", "grant", "revoke":
+	case "drop", "truncate", "alter", "grant", "revoke", kindCopyProgram:
 		return 4
 	case "delete", "update":
 		if !st.HasWhere {
 			return 3
 		}
 		return 2
-	case "insert", "merge", "replace":
+	case "insert", "merge", "replace", kindSelectInto:
 		return 2
 	}
 	return 1
