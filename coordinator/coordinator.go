@@ -23,6 +23,7 @@ const ObligationApproval = "require_approval"
 type Coordinator struct {
 	decider  Decider
 	limiter  Limiter
+	gate     Gate
 	auditor  Auditor
 	approver Approver
 	limits   engine.Limits
@@ -49,6 +50,9 @@ func New(d Decider, opts ...Option) (*Coordinator, error) {
 	}
 	if c.limiter == nil {
 		c.limiter = limits.NewMemory()
+	}
+	if c.gate == nil {
+		c.gate = limits.NewConcurrency()
 	}
 	return c, nil
 }

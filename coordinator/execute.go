@@ -23,6 +23,16 @@ func (c *Coordinator) Execute(ctx context.Context, call engine.Call, tool Tool) 
 	if err := c.approve(ctx, call, d); err != nil {
 		return Result{}, err
 	}
+	release, err := c.gate.Acquire(d.Concurrency)
+	if err != nil {
+		e := refusal(CodeRateLimited, "too many calls in flight", err)
+		e.DecisionID = d.ID
+		e.RetryAfter = inFlightRetry
+		return Result{}, e
+	}
+	// Deferred, so the slot comes back on every path: error, timeout, and a
+	// panic the tool goroutine recovered.
+	defer release()
 	start := c.now()
 	res, runErr := c.run(ctx, tool, Invocation{Call: call, Decision: d})
 	res = capOutput(res, d.Sandbox.MaxOutputBytes)
@@ -97,15 +107,44 @@ func (c *Coordinator) run(ctx context.Context, tool Tool, inv Invocation) (Resul
 		res, err := tool.Run(ctx, inv)
 		done <- outcome{res, err}
 	}()
-	select {
-	case o := <-done:
+	finish := func(o outcome) (Result, error) {
 		if o.err != nil && errors.Is(o.err, context.DeadlineExceeded) && o.res.Killed == "" {
 			o.res.Killed = "timeout"
 		}
 		return o.res, o.err
-	case <-ctx.Done():
-		return Result{Killed: "timeout"}, fmt.Errorf("tool %s: %w", inv.Call.Tool.Name, ctx.Err())
 	}
+	select {
+	case o := <-done:
+		return finish(o)
+	case <-ctx.Done():
+	}
+	// A tool that enforces the deadline itself (the sandbox kills the process
+	// tree) returns moments later with its partial output and the layers it
+	// applied: wait a little for that before giving up on it.
+	grace := time.NewTimer(timeoutGrace)
+	defer grace.Stop()
+	select {
+	case o := <-done:
+		return finish(o)
+	case <-grace.C:
+		return Result{Killed: killedReason(ctx)}, fmt.Errorf("tool %s: %w", inv.Call.Tool.Name, ctx.Err())
+	}
+}
+
+// inFlightRetry is the retry hint for a call refused by a concurrency cap:
+// slots free as calls finish, so a short wait is usually enough.
+const inFlightRetry = 100 * time.Millisecond
+
+// timeoutGrace is how long Execute waits, after the deadline, for a tool to
+// stop by itself.
+const timeoutGrace = time.Second
+
+// killedReason tells a deadline from a caller who gave up.
+func killedReason(ctx context.Context) string {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return "canceled"
+	}
+	return "timeout"
 }
 
 // capOutput enforces max_output_bytes for tools that do not cap themselves.

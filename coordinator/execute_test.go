@@ -104,3 +104,35 @@ func TestApprovalObligation(t *testing.T) {
 		})
 	}
 }
+
+func TestExecuteConcurrencyCap(t *testing.T) {
+	t.Parallel()
+	d := allowDecision()
+	d.RateLimits = nil
+	d.Concurrency = []engine.ConcurrencyLimit{{Key: "principal:alice", Limit: 1}}
+	c := newCoord(t, fakeDecider{d: d})
+	started, release := make(chan struct{}), make(chan struct{})
+	go func() {
+		_, _ = c.Execute(context.Background(), testCall(), coordinator.ToolFunc(func(context.Context, engine.Call) ([]byte, error) {
+			close(started)
+			<-release
+			return nil, nil
+		}))
+	}()
+	<-started
+	_, err := c.Execute(context.Background(), testCall(), echoTool("x"))
+	require.ErrorIs(t, err, coordinator.ErrRateLimited, "the second call waits for the first")
+	close(release)
+	require.Eventually(t, func() bool {
+		_, err := c.Execute(context.Background(), testCall(), echoTool("x"))
+		return err == nil
+	}, 5*time.Second, 10*time.Millisecond, "the slot comes back when the first call ends")
+
+	// A panicking tool gives its slot back too.
+	_, err = c.Execute(context.Background(), testCall(), coordinator.ToolFunc(func(context.Context, engine.Call) ([]byte, error) {
+		panic("boom")
+	}))
+	require.Error(t, err)
+	_, err = c.Execute(context.Background(), testCall(), echoTool("x"))
+	require.NoError(t, err)
+}

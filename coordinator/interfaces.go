@@ -19,6 +19,12 @@ type Limiter interface {
 	Take(ctx context.Context, limits []engine.RateLimit) (ok bool, retryAfter time.Duration, err error)
 }
 
+// Gate caps how many calls may run at once. Acquire either admits the call
+// under every cap and returns the function that releases it, or refuses.
+type Gate interface {
+	Acquire(caps []engine.ConcurrencyLimit) (release func(), err error)
+}
+
 // Auditor records decisions and outcomes. An error means the record may not
 // be durable, and the coordinator then refuses the call.
 type Auditor interface {

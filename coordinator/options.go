@@ -24,6 +24,17 @@ func WithLimiter(l Limiter) Option {
 	}
 }
 
+// WithGate sets the concurrency gate (default: an in-memory gate).
+func WithGate(g Gate) Option {
+	return func(c *Coordinator) error {
+		if g == nil {
+			return errors.New("coordinator: nil gate")
+		}
+		c.gate = g
+		return nil
+	}
+}
+
 // WithAuditor sets the audit log (default: none).
 func WithAuditor(a Auditor) Option {
 	return func(c *Coordinator) error {

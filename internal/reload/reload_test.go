@@ -1,0 +1,220 @@
+package reload_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toolgate/toolgate/engine"
+	"github.com/toolgate/toolgate/internal/config"
+	"github.com/toolgate/toolgate/internal/reload"
+	"github.com/toolgate/toolgate/internal/testpolicies"
+)
+
+func decideMarker(t *testing.T, eng *engine.Engine) string {
+	t.Helper()
+	d, err := eng.Decide(context.Background(), engine.Call{
+		Tool:      engine.Tool{Name: testpolicies.ToolEcho, Arguments: map[string]any{}},
+		Principal: engine.Principal{ID: "a", Roles: []string{"dev"}},
+	})
+	require.NoError(t, err)
+	require.True(t, d.Allow)
+	require.Len(t, d.Obligations, 1)
+	return d.Obligations[0]
+}
+
+func start(t *testing.T, src reload.Source) (*reload.Reloader, *engine.Engine) {
+	t.Helper()
+	r := reload.New(src, reload.WithDebounce(20*time.Millisecond))
+	ps, err := r.First(context.Background())
+	require.NoError(t, err)
+	eng, err := engine.New(context.Background(), ps)
+	require.NoError(t, err)
+	return r, eng
+}
+
+// A directory set is reloaded when it changes, and a set that does not
+// parse or fails its own tests is refused while the last good set serves.
+func TestDirReloadGate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	testpolicies.Write(t, dir, testpolicies.Variant{Marker: "A"})
+	r, eng := start(t, reload.NewDir(dir, time.Hour))
+	ctx := context.Background()
+	assert.Equal(t, "set:A", decideMarker(t, eng))
+	require.NoError(t, r.Reload(ctx, eng), "unchanged: nothing to do")
+
+	testpolicies.Write(t, dir, testpolicies.Variant{Marker: "B"})
+	require.NoError(t, r.Reload(ctx, eng))
+	assert.Equal(t, "set:B", decideMarker(t, eng))
+	good := eng.Revision()
+	assert.Equal(t, good, r.Status().Revision)
+
+	refusals := map[string]testpolicies.Variant{
+		reload.StageCompile: {Marker: "C", Broken: true},
+		reload.StageTests:   {Marker: "D", FailingTest: true},
+	}
+	for stage, v := range refusals {
+		testpolicies.Write(t, dir, v)
+		err := r.Reload(ctx, eng)
+		require.Error(t, err)
+		assert.Equal(t, stage, reload.StageOf(err), "%v", err)
+		if stage == reload.StageTests {
+			assert.Contains(t, err.Error(), dir+"/toolgate/failing_test.rego", "failures name the source files")
+		}
+		assert.Equal(t, "set:B", decideMarker(t, eng), "the last good set keeps serving")
+		st := r.Status()
+		assert.Equal(t, stage, st.LastStage)
+		assert.NotEmpty(t, st.LastError)
+		assert.Equal(t, good, st.Revision)
+	}
+}
+
+func TestSetWithoutTestsIsRefused(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	testpolicies.Write(t, dir, testpolicies.Variant{Marker: "A"})
+	require.NoError(t, os.Remove(filepath.Join(dir, "toolgate", "decision_test.rego")))
+	_, err := reload.New(reload.NewDir(dir, time.Hour)).First(context.Background())
+	require.Error(t, err)
+	assert.Equal(t, reload.StageTests, reload.StageOf(err))
+	_, err = reload.New(reload.NewDir(dir, time.Hour), reload.WithTests(false)).First(context.Background())
+	require.NoError(t, err, "run_tests: false accepts it")
+}
+
+type keyPair struct {
+	priv, pub []byte
+	file      string
+}
+
+func newKey(t *testing.T) keyPair {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	require.NoError(t, err)
+	kp := keyPair{
+		priv: pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}),
+		pub:  pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}),
+		file: filepath.Join(t.TempDir(), "bundle.pub"),
+	}
+	require.NoError(t, os.WriteFile(kp.file, kp.pub, 0o600))
+	return kp
+}
+
+// bundleBytes builds a bundle of variant v, signed with key unless nil.
+func bundleBytes(t *testing.T, v testpolicies.Variant, key *keyPair) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	testpolicies.Write(t, dir, v)
+	b, err := reload.BuildBundle(dir, "rev-"+v.Marker)
+	require.NoError(t, err)
+	if key != nil {
+		require.NoError(t, reload.SignBundle(b, key.priv, "RS256", "k1"))
+	}
+	var buf bytes.Buffer
+	require.NoError(t, reload.WriteBundle(&buf, b))
+	return buf.Bytes()
+}
+
+func TestSignedBundleFile(t *testing.T) {
+	t.Parallel()
+	good, other := newKey(t), newKey(t)
+	vc, err := reload.Verification(config.Signing{Keys: []config.Key{{ID: "k1", Algorithm: "RS256", File: good.file}}})
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "bundle.tar.gz")
+	require.NoError(t, os.WriteFile(path, bundleBytes(t, testpolicies.Variant{Marker: "A"}, &good), 0o600))
+	r, eng := start(t, reload.NewFile(path, time.Hour, vc))
+	assert.Equal(t, "rev-A", eng.Revision())
+	ctx := context.Background()
+
+	cases := map[string]struct {
+		data  []byte
+		stage string
+	}{
+		"signed by another key": {bundleBytes(t, testpolicies.Variant{Marker: "X"}, &other), reload.StageSignature},
+		"unsigned":              {bundleBytes(t, testpolicies.Variant{Marker: "Y"}, nil), reload.StageSignature},
+		"failing tests":         {bundleBytes(t, testpolicies.Variant{Marker: "Z", FailingTest: true}, &good), reload.StageTests},
+		"not a bundle":          {[]byte("not a tarball"), reload.StageCompile},
+	}
+	for name, tc := range cases {
+		require.NoError(t, os.WriteFile(path, tc.data, 0o600))
+		err := r.Reload(ctx, eng)
+		require.Error(t, err, name)
+		assert.Equal(t, tc.stage, reload.StageOf(err), "%s: %v", name, err)
+		assert.Equal(t, "rev-A", eng.Revision(), name)
+	}
+	require.NoError(t, os.WriteFile(path, bundleBytes(t, testpolicies.Variant{Marker: "B"}, &good), 0o600))
+	require.NoError(t, r.Reload(ctx, eng))
+	assert.Equal(t, "rev-B", eng.Revision())
+	assert.Equal(t, "set:B", decideMarker(t, eng))
+}
+
+// The HTTP source sends If-None-Match and does nothing on 304.
+func TestHTTPBundleETag(t *testing.T) {
+	t.Parallel()
+	var body atomic.Value
+	body.Store(bundleBytes(t, testpolicies.Variant{Marker: "A"}, nil))
+	var full, notModified atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := body.Load().([]byte)
+		sum := sha256.Sum256(b)
+		etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+		if r.Header.Get("If-None-Match") == etag {
+			notModified.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		full.Add(1)
+		w.Header().Set("ETag", etag)
+		_, _ = w.Write(b)
+	}))
+	defer srv.Close()
+	r, eng := start(t, reload.NewHTTP(srv.URL, time.Hour, nil))
+	ctx := context.Background()
+	require.NoError(t, r.Reload(ctx, eng))
+	assert.Equal(t, int64(1), full.Load())
+	assert.Equal(t, int64(1), notModified.Load())
+	body.Store(bundleBytes(t, testpolicies.Variant{Marker: "BB"}, nil))
+	require.NoError(t, r.Reload(ctx, eng))
+	assert.Equal(t, "set:BB", decideMarker(t, eng))
+	assert.Equal(t, int64(2), full.Load())
+}
+
+// Run picks up a file change through fsnotify alone (polling is an hour).
+func TestRunWatchesDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	testpolicies.Write(t, dir, testpolicies.Variant{Marker: "A"})
+	var loaded atomic.Int64
+	src := reload.NewDir(dir, time.Hour)
+	r := reload.New(src, reload.WithDebounce(20*time.Millisecond),
+		reload.WithHooks(reload.Hooks{Loaded: func(string) { loaded.Add(1) }}))
+	ps, err := r.First(context.Background())
+	require.NoError(t, err)
+	eng, err := engine.New(context.Background(), ps)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx, eng) }()
+	testpolicies.Write(t, dir, testpolicies.Variant{Marker: "B"})
+	require.Eventually(t, func() bool { return decideMarker(t, eng) == "set:B" }, 20*time.Second, 50*time.Millisecond)
+	cancel()
+	require.NoError(t, <-done)
+	assert.GreaterOrEqual(t, loaded.Load(), int64(1))
+}
