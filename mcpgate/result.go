@@ -1,0 +1,122 @@
+package mcpgate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+
+	"github.com/toolgate/toolgate/coordinator"
+	"github.com/toolgate/toolgate/engine"
+)
+
+// binaryKeys hold base64 payloads (image, audio, blob resources), which are
+// not scanned as text.
+var binaryKeys = map[string]bool{"data": true, "blob": true}
+
+// CheckResult runs a CallToolResult through the response policy. It returns
+// the result to give the client (redacted when the policy said so) or a
+// *coordinator.Error when the result must be withheld: blocked by the
+// policy (denied), or not checkable (policy_error).
+func (g *Gate) CheckResult(ctx context.Context, call engine.Call, raw json.RawMessage) (json.RawMessage, error) {
+	if g.resp == nil {
+		return raw, nil
+	}
+	doc, err := decodeResult(raw)
+	if err != nil {
+		return nil, withheld(coordinator.CodePolicyError, "the tool result is not a valid CallToolResult", err)
+	}
+	var slots []stringSlot
+	collectStrings(doc, &slots)
+	parts := make([]string, len(slots))
+	for i, s := range slots {
+		parts[i] = s.get()
+	}
+	isErr, _ := doc["isError"].(bool)
+	d, err := g.resp.CheckResponse(ctx, engine.ToolResponse{
+		Call: call, Parts: parts, Bytes: int64(len(raw)), IsError: isErr,
+	})
+	if err != nil {
+		g.log.Error().Err(err).Str("tool", call.Tool.Name).Msg("response policy failed; withholding the result")
+		return nil, withheld(coordinator.CodePolicyError, "the tool result could not be checked", err)
+	}
+	switch d.Action {
+	case engine.ResponseAllow:
+		return raw, nil
+	case engine.ResponseRedact:
+		for i, s := range slots {
+			s.set(d.Parts[i])
+		}
+		return json.Marshal(doc)
+	default:
+		e := withheld(coordinator.CodeDenied, "the response policy withheld the tool result", nil)
+		e.Violations = d.Violations
+		return nil, e
+	}
+}
+
+func withheld(code coordinator.Code, msg string, cause error) *coordinator.Error {
+	return &coordinator.Error{Code: code, Message: msg, Err: cause}
+}
+
+func asRefusal(err error) *coordinator.Error {
+	var e *coordinator.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return withheld(coordinator.CodePolicyError, err.Error(), err)
+}
+
+func decodeResult(raw json.RawMessage) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("trailing data after the result")
+	}
+	if doc == nil {
+		return nil, errors.New("result is null")
+	}
+	return doc, nil
+}
+
+// stringSlot reads and replaces one string inside a decoded JSON document.
+type stringSlot struct {
+	get func() string
+	set func(string)
+}
+
+// collectStrings finds every string value in v (keys are left as they are),
+// skipping base64 payloads.
+func collectStrings(v any, out *[]stringSlot) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if s, ok := e.(string); ok {
+				if !binaryKeys[k] {
+					*out = append(*out, stringSlot{
+						get: func() string { return s },
+						set: func(n string) { x[k] = n },
+					})
+				}
+				continue
+			}
+			collectStrings(e, out)
+		}
+	case []any:
+		for i, e := range x {
+			if s, ok := e.(string); ok {
+				*out = append(*out, stringSlot{
+					get: func() string { return s },
+					set: func(n string) { x[i] = n },
+				})
+				continue
+			}
+			collectStrings(e, out)
+		}
+	}
+}

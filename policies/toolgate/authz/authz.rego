@@ -1,0 +1,65 @@
+# METADATA
+# title: Who may call which tool
+# description: |
+#   Default deny: the principal must be authenticated and hold a role the site
+#   defines, the tool must be in the catalog, and one of the principal's roles must
+#   allow the tool's class (roles[r].classes) or the tool itself (roles[r].tools).
+package toolgate.authz
+
+import data.toolgate.lib
+
+# METADATA
+# title: Unauthenticated
+# description: The principal has no id.
+# custom:
+#   code: unauthenticated
+#   severity: high
+violations contains v if {
+	not lib.authenticated
+	v := {"code": "unauthenticated", "severity": "high", "field": "", "message": "the principal has no id"}
+}
+
+# METADATA
+# title: Unknown principal
+# description: None of the principal's roles is a role of the site.
+# custom:
+#   code: unknown_principal
+#   severity: high
+violations contains v if {
+	count(lib.roles) == 0
+	v := {"code": "unknown_principal", "severity": "high", "field": "", "message": "none of the principal's roles is defined by the site"}
+}
+
+# METADATA
+# title: Unknown tool
+# description: The tool is not in the catalog (data.toolgate.tools).
+# custom:
+#   code: unknown_tool
+#   severity: high
+violations contains v if {
+	not lib.tool
+	v := {"code": "unknown_tool", "severity": "high", "field": "", "message": "the tool is not in the catalog"}
+}
+
+# METADATA
+# title: Role not permitted
+# description: No role of the principal may use the tool's class or the tool itself.
+# custom:
+#   code: role_not_permitted
+#   severity: high
+violations contains v if {
+	lib.tool
+	count(lib.roles) > 0
+	not permitted(lib.roles, input.tool.name, lib.class)
+	v := {"code": "role_not_permitted", "severity": "high", "field": "", "message": sprintf("no role of the principal may use %s tools", [lib.class])}
+}
+
+permitted(roles, _, class) if {
+	some role in roles
+	class in object.get(role, "classes", [])
+}
+
+permitted(roles, name, _) if {
+	some role in roles
+	name in object.get(role, "tools", [])
+}

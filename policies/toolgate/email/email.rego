@@ -1,0 +1,63 @@
+# METADATA
+# title: Email recipients
+# description: |
+#   Recipient arguments (input.facts.emails) must parse, and every recipient must be in
+#   the site's own domains (settings.email_domains) unless a role of the principal has
+#   email_recipients "any".
+package toolgate.email
+
+import data.toolgate.lib
+
+fields := lib.fields("email")
+
+# facts maps each recipient field to its fact, for facts that have the documented shape.
+facts := {field: f |
+	some field in fields
+	f := input.facts.emails[field]
+	valid(f)
+}
+
+valid(f) if {
+	f.ok == true
+	is_array(f.addresses)
+	count(f.addresses) > 0
+	every a in f.addresses {
+		is_string(a.address)
+		is_string(a.domain)
+	}
+}
+
+own_domains := {lower(d) | some d in data.toolgate.settings.email_domains; is_string(d)}
+
+default any_recipient := false
+
+any_recipient if {
+	some role in lib.roles
+	role.email_recipients == "any"
+}
+
+# METADATA
+# title: Recipients not usable
+# description: A recipient argument has no usable fact, or no address.
+# custom:
+#   code: email_invalid
+#   severity: high
+violations contains v if {
+	some field in fields
+	not facts[field]
+	v := {"code": "email_invalid", "severity": "high", "field": field, "message": "the recipients could not be parsed"}
+}
+
+# METADATA
+# title: External recipient
+# description: A recipient outside settings.email_domains, for a principal limited to them.
+# custom:
+#   code: email_external_recipient
+#   severity: high
+violations contains v if {
+	not any_recipient
+	some field, f in facts
+	some a in f.addresses
+	not lower(a.domain) in own_domains
+	v := {"code": "email_external_recipient", "severity": "high", "field": field, "message": sprintf("%s is outside the site's own domains", [a.address])}
+}

@@ -1,0 +1,246 @@
+# METADATA
+# title: File paths
+# description: |
+#   Path arguments (input.facts.paths) must stay inside the workspace, carry no NUL
+#   byte, name no credential or system secret, and writes may not touch protected
+#   paths. Shell commands are checked for sensitive paths and protected write targets
+#   too (best effort on the raw words: the sandbox is the backstop).
+package toolgate.fs
+
+import data.toolgate.lib
+import data.toolgate.shell
+
+fields := lib.fields("path")
+
+# facts maps each path field to its fact, for facts that have the documented shape.
+facts := {field: f |
+	some field in fields
+	f := input.facts.paths[field]
+	f.ok == true
+	is_string(f.decoded)
+	is_string(f.clean)
+	is_boolean(f.inside_workspace)
+	is_boolean(f.dotdot)
+	is_boolean(f.nul)
+	is_string(object.get(f, "real", ""))
+}
+
+# paths lists, per field, the lower-cased paths a fact stands for (clean, and real
+# when known) with their segments.
+paths := {{"field": field, "path": p, "segments": split(p, "/")} |
+	some field, f in facts
+	some p in {lower(f.clean), lower(object.get(f, "real", f.clean))}
+}
+
+# writes is true when the tool's path arguments are written, moved or deleted.
+default writes := false
+
+writes if lib.class in {"fs_write", "fs_delete", "git_write", "shell"}
+
+# settings.sensitive_paths, lower-case strings (see docs/policy-authoring.md).
+sensitive_cfg := object.get(data.toolgate.settings, "sensitive_paths", {})
+
+protected := object.get(data.toolgate.settings, "protected_paths", [])
+
+# METADATA
+# title: Path not usable
+# description: A path argument has no usable fact (not a string, unparsable).
+# custom:
+#   code: path_invalid
+#   severity: high
+violations contains v if {
+	some field in fields
+	not facts[field]
+	v := {"code": "path_invalid", "severity": "high", "field": field, "message": "the path could not be interpreted"}
+}
+
+# METADATA
+# title: NUL byte in a path
+# description: The path contains a NUL byte, raw or percent-encoded.
+# custom:
+#   code: path_nul_byte
+#   severity: high
+violations contains v if {
+	some field, f in facts
+	f.nul
+	v := {"code": "path_nul_byte", "severity": "high", "field": field, "message": "the path contains a NUL byte"}
+}
+
+# METADATA
+# title: Path leaves the workspace
+# description: |
+#   The cleaned or symlink-resolved path is not the workspace or below it; or a
+#   segment of the decoded path is made of dots only (.., ..., .. .) in any spelling
+#   (percent-encoded, double-encoded, backslashes); or the path starts with ~.
+# custom:
+#   code: path_traversal
+#   severity: high
+violations contains v if {
+	some field, f in facts
+	message := traversal(f)
+	v := {"code": "path_traversal", "severity": "high", "field": field, "message": message}
+}
+
+# METADATA
+# title: Sensitive path
+# description: |
+#   The cleaned or symlink-resolved path names a credential or system secret
+#   (settings.sensitive_paths), for reads and writes alike.
+# custom:
+#   code: sensitive_path
+#   severity: critical
+violations contains v if {
+	some x in paths
+	sensitive(x.path, x.segments, sensitive_cfg)
+	v := {"code": "sensitive_path", "severity": "critical", "field": x.field, "message": "the path names a credential or system secret"}
+}
+
+# METADATA
+# title: Sensitive path written
+# description: A write to a path that is only sensitive for writes (.git/config).
+# custom:
+#   code: sensitive_path
+#   severity: critical
+violations contains v if {
+	writes
+	some x in paths
+	strings.any_suffix_match(concat("", ["/", x.path]), object.get(sensitive_cfg, "write_path_suffixes", []))
+	v := {"code": "sensitive_path", "severity": "critical", "field": x.field, "message": "the path may be read but not written"}
+}
+
+# METADATA
+# title: Sensitive path in a shell command
+# description: A word of a shell command (argument or redirect target) names a credential or system secret.
+# custom:
+#   code: sensitive_path
+#   severity: critical
+shell_violations contains v if {
+	some field, words in shell.words
+	segments := [split(w, "/") | some w in words]
+	any_sensitive(words, segments, [s[count(s) - 1] | some s in segments], sensitive_cfg)
+	hits := [w | some i, w in words; sensitive(w, segments[i], sensitive_cfg)]
+	v := {"code": "sensitive_path", "severity": "critical", "field": field, "message": sprintf("the command touches %s, a credential or system secret", [concat(" ", hits)])}
+}
+
+# METADATA
+# title: Protected path written
+# description: A write, move or delete touches a protected path (settings.protected_paths).
+# custom:
+#   code: protected_path
+#   severity: high
+violations contains v if {
+	writes
+	some x in paths
+	some entry in protected_hits(x.path, lower(lib.workspace), protected)
+	v := {"code": "protected_path", "severity": "high", "field": x.field, "message": sprintf("%s is a protected path", [entry])}
+}
+
+# METADATA
+# title: Workspace root removed or moved
+# description: fs.delete, move_file and the like on the workspace root itself.
+# custom:
+#   code: protected_path
+#   severity: high
+violations contains v if {
+	lib.class in {"fs_write", "fs_delete"}
+	some field, f in facts
+	trim_right(f.clean, "/") == lib.workspace
+	v := {"code": "protected_path", "severity": "high", "field": field, "message": "the workspace root itself may not be changed"}
+}
+
+# METADATA
+# title: Protected path written by a shell command
+# description: A redirect or file-writing command targets a protected path.
+# custom:
+#   code: protected_path
+#   severity: high
+shell_violations contains v if {
+	some wt in shell.write_targets
+	ws := lower(lib.workspace)
+	some entry in protected_hits(shell_path(lower(wt.target), ws), ws, protected)
+	v := {"code": "protected_path", "severity": "high", "field": wt.field, "message": sprintf("%s is a protected path", [entry])}
+}
+
+# traversal says why a path fact leaves the workspace; undefined when it does not.
+traversal(f) := "the path leaves the workspace" if {
+	not f.inside_workspace
+} else := "the path contains a '..' segment" if {
+	f.dotdot
+} else := "the path starts with '~'" if {
+	startswith(f.decoded, "~")
+}
+
+# sensitive is true when the lower-cased path p (split into segs) matches cfg
+# (settings.sensitive_paths). path_prefixes match as plain prefixes of p + "/" (so
+# "/proc/" is the directory, "/etc/shadow" also matches "/etc/shadow-");
+# path_suffixes match the end of "/" + p (so "/.aws/credentials" is segment-aligned).
+sensitive(_, segs, cfg) if segs[count(segs) - 1] in object.get(cfg, "names", [])
+
+sensitive(_, segs, cfg) if strings.any_prefix_match(segs[count(segs) - 1], object.get(cfg, "name_prefixes", []))
+
+sensitive(_, segs, cfg) if strings.any_suffix_match(segs[count(segs) - 1], object.get(cfg, "name_suffixes", []))
+
+sensitive(_, segs, cfg) if {
+	segments := object.get(cfg, "segments", [])
+	some seg in segs
+	seg in segments
+}
+
+sensitive(p, _, cfg) if strings.any_prefix_match(concat("", [p, "/"]), object.get(cfg, "path_prefixes", []))
+
+sensitive(p, _, cfg) if strings.any_suffix_match(concat("", ["/", p]), object.get(cfg, "path_suffixes", []))
+
+# any_sensitive is sensitive for a list of words at once (with their segments and
+# last segments), in a few builtin calls: the cheap test before finding which word.
+any_sensitive(_, _, bases, cfg) if {
+	names := object.get(cfg, "names", [])
+	some b in bases
+	b in names
+}
+
+any_sensitive(_, _, bases, cfg) if strings.any_prefix_match(bases, object.get(cfg, "name_prefixes", []))
+
+any_sensitive(_, _, bases, cfg) if strings.any_suffix_match(bases, object.get(cfg, "name_suffixes", []))
+
+any_sensitive(_, segs, _, cfg) if {
+	segments := object.get(cfg, "segments", [])
+	some word_segs in segs
+	some seg in word_segs
+	seg in segments
+}
+
+any_sensitive(words, _, _, cfg) if strings.any_prefix_match([concat("", [w, "/"]) | some w in words], object.get(cfg, "path_prefixes", []))
+
+any_sensitive(words, _, _, cfg) if strings.any_suffix_match([concat("", ["/", w]) | some w in words], object.get(cfg, "path_suffixes", []))
+
+# protected_hits returns the settings.protected_paths entries (lower-case) that the
+# lower-cased absolute path p matches: "/x" matches p below /x; "./x" matches p
+# below <workspace>/x; any other entry "x/y" matches those segments anywhere in p
+# (every repository's .git/hooks). Matching is by prefix on p + "/", on p relative
+# to the workspace ("./..."), and on each tail of p ("a/b/c/", "b/c/", "c/"): one
+# builtin call when nothing matches.
+protected_hits(p, ws, entries) := [entry |
+	some entry in entries
+	strings.any_prefix_match(candidates, entry)
+] if {
+	pp := concat("", [p, "/"])
+	segs := split(trim_left(p, "/"), "/")
+	candidates := array.concat(
+		[pp, workspace_relative(pp, ws)],
+		[concat("", [concat("/", array.slice(segs, i, count(segs))), "/"]) | some i, _ in segs],
+	)
+	strings.any_prefix_match(candidates, entries)
+}
+
+# workspace_relative returns pp relative to the workspace as "./...", or "" when pp
+# is not below the workspace.
+workspace_relative(pp, ws) := concat("", [".", substring(pp, count(ws), -1)]) if {
+	ws != ""
+	startswith(pp, concat("", [ws, "/"]))
+} else := ""
+
+# shell_path turns a shell write target into an absolute path, taking relative
+# targets as relative to the workspace (the command's working directory).
+shell_path(t, _) := replace(t, "/./", "/") if startswith(t, "/")
+
+shell_path(t, ws) := replace(concat("/", [ws, trim_prefix(t, "./")]), "/./", "/") if not startswith(t, "/")

@@ -1,0 +1,171 @@
+package toolgate.fs_test
+
+import data.toolgate.fixtures as fx
+import data.toolgate.fs
+
+field := "arguments.path"
+
+v(code, message) := fx.violation(
+	code, {
+		"path_invalid": "high", "path_nul_byte": "high", "path_traversal": "high",
+		"sensitive_path": "critical", "protected_path": "high",
+	}[code],
+	field, message,
+)
+
+sensitive := v("sensitive_path", "the path names a credential or system secret")
+
+read(raw, clean) := vs if {
+	vs := fs.violations with input as fx.read_call(fx.path(raw, clean))
+}
+
+write(raw, clean) := vs if {
+	vs := fs.violations with input as fx.write_call(fx.path(raw, clean))
+}
+
+test_a_plain_path_inside_the_workspace_is_fine if {
+	read("notes/todo.md", "/srv/work/notes/todo.md") == set()
+	write("src/main.go", "/srv/work/src/main.go") == set()
+}
+
+test_a_marked_path_without_a_fact_is_invalid if {
+	fs.violations == {v("path_invalid", "the path could not be interpreted")} with input as fx.call("fs.read_file", {"path": "a"}, {})
+}
+
+test_a_fact_that_is_not_ok_or_misses_fields_is_invalid if {
+	invalid := {v("path_invalid", "the path could not be interpreted")}
+	fs.violations == invalid with input as fx.read_call({"ok": false, "error": "not a string", "raw": 7})
+	fs.violations == invalid with input as fx.read_call(json.remove(fx.path("a", "/srv/work/a"), ["inside_workspace"]))
+	fs.violations == invalid with input as fx.read_call(object.union(fx.path("a", "/srv/work/a"), {"real": 7}))
+}
+
+test_a_supplied_fact_for_an_unmarked_field_is_checked_too if {
+	fs.violations == {fx.violation("path_traversal", "high", "arguments.other", "the path leaves the workspace")} with input as fx.call(
+		"fs.read_file", {"path": "a"},
+		{"paths": {"arguments.path": fx.path("a", "/srv/work/a"), "arguments.other": fx.path("/etc/hosts", "/etc/hosts")}},
+	)
+}
+
+test_every_element_of_a_path_list_is_checked if {
+	fs.violations == {fx.violation("path_traversal", "high", "arguments.paths[1]", "the path leaves the workspace")} with input as fx.call(
+		"read_multiple_files", {"paths": ["a", "/etc/hosts"]},
+		{"paths": {"arguments.paths[0]": fx.path("a", "/srv/work/a"), "arguments.paths[1]": fx.path("/etc/hosts", "/etc/hosts")}},
+	)
+}
+
+test_nul_byte if {
+	fs.violations == {v("path_nul_byte", "the path contains a NUL byte")} with input as fx.read_call(object.union(fx.path("a%00.txt", "/srv/work/a"), {"nul": true}))
+}
+
+test_absolute_path_outside_the_workspace if {
+	read("/srv/other/x", "/srv/other/x") == {v("path_traversal", "the path leaves the workspace")}
+}
+
+test_symlink_out_of_the_workspace if {
+	fact := object.union(fx.path("link", "/srv/work/link"), {"real": "/srv/secret", "inside_workspace": false})
+	fs.violations == {v("path_traversal", "the path leaves the workspace")} with input as fx.read_call(fact)
+}
+
+test_dot_dot_in_any_spelling_even_when_it_stays_inside if {
+	# a/%2e%2e/b: the engine decodes and reports dotdot; the clean path is inside
+	fact := object.union(fx.path("a/%2e%2e/b", "/srv/work/b"), {"decoded": "a/../b", "dotdot": true, "encoded": true})
+	fs.violations == {v("path_traversal", "the path contains a '..' segment")} with input as fx.read_call(fact)
+}
+
+test_home_relative_path if {
+	read("~/notes", "/srv/work/~/notes") == {v("path_traversal", "the path starts with '~'")}
+}
+
+test_sensitive_names_anywhere if {
+	read(".env", "/srv/work/.env") == {sensitive}
+	read("config/.env.production", "/srv/work/config/.env.production") == {sensitive}
+	read("deploy/server.KEY", "/srv/work/deploy/server.KEY") == {sensitive}
+	read("keys/id_ed25519", "/srv/work/keys/id_ed25519") == {sensitive}
+	read("home/.ssh/config", "/srv/work/home/.ssh/config") == {sensitive}
+	read("x/.aws/credentials", "/srv/work/x/.aws/credentials") == {sensitive}
+	read(".config/gh/hosts.yml", "/srv/work/.config/gh/hosts.yml") == {sensitive}
+}
+
+test_sensitive_system_paths if {
+	outside := v("path_traversal", "the path leaves the workspace")
+	read("/etc/shadow", "/etc/shadow") == {sensitive, outside}
+	read("/proc/self/environ", "/proc/self/environ") == {sensitive, outside}
+	read("/proc", "/proc") == {sensitive, outside}
+	read("/etc/hosts", "/etc/hosts") == {outside}
+}
+
+test_a_symlink_to_a_secret_is_sensitive if {
+	fact := object.union(fx.path("notes.txt", "/srv/work/notes.txt"), {"real": "/srv/work/.ssh/id_rsa"})
+	fs.violations == {sensitive} with input as fx.read_call(fact)
+}
+
+test_near_misses_are_not_sensitive if {
+	read("docs/environment.md", "/srv/work/docs/environment.md") == set()
+	read("src/keyboard.go", "/srv/work/src/keyboard.go") == set()
+	read(".sshrc", "/srv/work/.sshrc") == set()
+}
+
+test_git_config_may_be_read_but_not_written if {
+	read(".git/config", "/srv/work/.git/config") == set()
+	write(".git/config", "/srv/work/.git/config") == {v("sensitive_path", "the path may be read but not written")}
+}
+
+test_protected_paths_are_read_only if {
+	read(".git/hooks/pre-commit", "/srv/work/.git/hooks/pre-commit") == set()
+	write(".git/hooks/pre-commit", "/srv/work/.git/hooks/pre-commit") == {v("protected_path", ".git/hooks is a protected path")}
+	write("sub/.git/hooks/post-merge", "/srv/work/sub/.git/hooks/post-merge") == {v("protected_path", ".git/hooks is a protected path")}
+	write(".github/workflows/ci.yml", "/srv/work/.github/workflows/ci.yml") == {v("protected_path", ".github/workflows is a protected path")}
+}
+
+test_protected_path_kinds if {
+	entries := ["/opt/app", "./build", "vendor/"]
+	write("/opt/app/x", "/opt/app/x") == {v("protected_path", "/opt/app is a protected path"), v("path_traversal", "the path leaves the workspace")} with data.toolgate.settings.protected_paths as entries
+	write("build/out", "/srv/work/build/out") == {v("protected_path", "./build is a protected path")} with data.toolgate.settings.protected_paths as entries
+	write("lib/build/out", "/srv/work/lib/build/out") == set() with data.toolgate.settings.protected_paths as entries
+	write("a/vendor/x", "/srv/work/a/vendor/x") == {v("protected_path", "vendor/ is a protected path")} with data.toolgate.settings.protected_paths as entries
+}
+
+test_anchored_entries_need_a_workspace if {
+	fs.violations == set() with input as object.union(fx.write_call(fx.path("build/x", "/srv/work/build/x")), {"environment": {"workspace": ""}})
+		with data.toolgate.settings.protected_paths as ["./build"]
+}
+
+test_the_workspace_root_may_not_be_deleted if {
+	fs.violations == {v("protected_path", "the workspace root itself may not be changed")} with input as fx.call("fs.delete", {"path": "."}, {"paths": {field: fx.path(".", "/srv/work")}})
+	fs.violations == set() with input as fx.call("fs.list_dir", {"path": "."}, {"paths": {field: fx.path(".", "/srv/work")}})
+}
+
+test_a_move_checks_source_and_destination if {
+	fs.violations == {fx.violation("protected_path", "high", "arguments.destination", ".git/hooks is a protected path")} with input as fx.call(
+		"move_file", {"source": "a", "destination": ".git/hooks/pre-push"},
+		{"paths": {"arguments.source": fx.path("a", "/srv/work/a"), "arguments.destination": fx.path(".git/hooks/pre-push", "/srv/work/.git/hooks/pre-push")}},
+	)
+}
+
+shell_violations(commands, redirects) := vs if {
+	vs := fs.shell_violations with input as fx.shell_call(fx.shell(commands, [], redirects, []))
+}
+
+cmd_field := "arguments.command"
+
+test_shell_commands_that_touch_secrets if {
+	shell_violations([fx.cmd("cat", ["-n", "~/.ssh/id_rsa"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches ~/.ssh/id_rsa, a credential or system secret")}
+	shell_violations([fx.cmd("cp", ["/etc/shadow", "x"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches /etc/shadow, a credential or system secret")}
+	shell_violations([fx.cmd("echo", ["k"])], [{"op": ">", "target": ".env"}]) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches .env, a credential or system secret")}
+	shell_violations([fx.cmd("cat", ["$HOME/.aws/credentials"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches $home/.aws/credentials, a credential or system secret")}
+	shell_violations([fx.cmd("cat", ["id_ed25519"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches id_ed25519, a credential or system secret")}
+	shell_violations([fx.cmd("openssl", ["x509", "-in", "cert.pem"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches cert.pem, a credential or system secret")}
+	shell_violations([fx.cmd("source", [".env.local"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches .env.local, a credential or system secret")}
+	shell_violations([fx.cmd("cat", ["/proc/1/environ"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches /proc/1/environ, a credential or system secret")}
+	shell_violations([fx.cmd("cat", ["~/.config/gh/hosts.yml"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches ~/.config/gh/hosts.yml, a credential or system secret")}
+}
+
+test_ordinary_shell_commands_touch_no_secret if {
+	shell_violations([fx.cmd("ls", ["-la", "src"]), fx.cmd("go", ["test", "./..."])], [{"op": ">", "target": "out.txt"}]) == set()
+}
+
+test_shell_writes_to_protected_paths if {
+	shell_violations([fx.cmd("echo", ["x"])], [{"op": ">>", "target": ".git/hooks/pre-commit"}]) == {fx.violation("protected_path", "high", cmd_field, ".git/hooks is a protected path")}
+	shell_violations([fx.cmd("cp", ["ci.yml", "./.github/workflows/"])], []) == {fx.violation("protected_path", "high", cmd_field, ".github/workflows is a protected path")}
+	shell_violations([fx.cmd("tee", ["/srv/work/.husky/pre-push"])], []) == {fx.violation("protected_path", "high", cmd_field, ".husky is a protected path")}
+}

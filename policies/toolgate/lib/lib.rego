@@ -1,0 +1,102 @@
+# METADATA
+# title: Shared values
+# description: |
+#   Values every concern package derives from the call the same way (catalog entry,
+#   class, risk, the principal's known roles, which arguments carry facts) and small
+#   string helpers. No violations are raised here.
+package toolgate.lib
+
+# tool is the catalog entry of the called tool. Undefined for an unknown tool, and for
+# an entry without a class: such a tool is treated as unknown.
+tool := data.toolgate.tools[input.tool.name] if is_string(data.toolgate.tools[input.tool.name].class)
+
+# name of the called tool; "" when the call names none.
+name := object.get(input, ["tool", "name"], "")
+
+# class of the called tool; "" when the tool is unknown.
+class := object.get(data.toolgate.tools, [name, "class"], "")
+
+# risk of the called tool; an unknown tool counts as critical. The catalog test
+# (policies_test.go) keeps every risk one of low, medium, high, critical.
+risk := object.get(data.toolgate.tools, [name, "risk"], "critical")
+
+authenticated if {
+	is_string(input.principal.id)
+	trim_space(input.principal.id) != ""
+}
+
+# roles maps each of the principal's roles that the site defines to its settings.
+roles := {name: role |
+	some name in input.principal.roles
+	role := data.toolgate.settings.roles[name]
+	is_object(role)
+}
+
+# role_flag is true when some known role of the principal has flag set to true.
+role_flag(known, flag) if {
+	some role in known
+	role[flag] == true
+}
+
+# workspace is the workspace root without a trailing slash; "" when it is not an
+# absolute path other than "/" (then nothing is inside it).
+default workspace := ""
+
+workspace := trim_right(input.environment.workspace, "/") if {
+	is_string(input.environment.workspace)
+	startswith(input.environment.workspace, "/")
+	trim_right(input.environment.workspace, "/") != ""
+}
+
+# marked maps the field path of every present argument that the catalog marks to its
+# fact kind. An array argument of kind path, url, shell or sql has one fact per element,
+# keyed "arguments.<name>[<i>]"; an email argument has one fact even when it is a list.
+marked[field] := kind if {
+	some name, kind in tool.facts
+	value := input.tool.arguments[name]
+	not per_element(kind, value)
+	field := concat(".", ["arguments", name])
+}
+
+marked[field] := kind if {
+	some name, kind in tool.facts
+	value := input.tool.arguments[name]
+	per_element(kind, value)
+	some i, _ in value
+	field := sprintf("arguments.%s[%d]", [name, i])
+}
+
+per_element(kind, value) if {
+	kind != "email"
+	is_array(value)
+}
+
+# kinds is the set of fact kinds this call carries: marked arguments, or facts the
+# engine supplied. A concern package is only evaluated when its kind is present
+# (see toolgate.decision); its rules iterate exactly these fields.
+kinds := {k | some _, k in marked} | {kind |
+	some name, supplied in input.facts
+	is_object(supplied)
+	count(supplied) > 0
+	kind := {"paths": "path", "urls": "url", "shell": "shell", "sql": "sql", "emails": "email"}[name]
+}
+
+# fields returns the field paths that must carry a fact of kind: the marked arguments,
+# plus any field the engine supplied a fact of that kind for (checking more is never
+# looser).
+fields(kind) := {f | some f, k in marked; k == kind} | object.keys(object.get(
+	input,
+	["facts", {"path": "paths", "url": "urls", "shell": "shell", "sql": "sql", "email": "emails"}[kind]],
+	{},
+))
+
+# basename returns the last "/"-separated element of p.
+basename(p) := name if {
+	parts := split(p, "/")
+	name := parts[count(parts) - 1]
+}
+
+# str returns x when it is a string, otherwise fallback.
+str(x, fallback) := x if {
+	is_string(x)
+} else := fallback

@@ -1,0 +1,52 @@
+# METADATA
+# title: Credentials in arguments
+# description: |
+#   The engine scans every string of the arguments for credentials (input.facts.secrets).
+#   A tool that sends data out (settings.secrets.deny_classes: http, email) may not
+#   carry one. Every secret field is redacted from the audit record whatever the tool
+#   (see toolgate.auditspec).
+package toolgate.secrets
+
+import data.toolgate.lib
+
+# METADATA
+# title: Credential sent out
+# description: A credential is in the arguments of a tool that sends data out.
+# custom:
+#   code: secret_exfiltration
+#   severity: critical
+violations contains v if {
+	lib.class in object.get(data.toolgate.settings, ["secrets", "deny_classes"], ["http", "email"])
+	some s in input.facts.secrets
+	v := {
+		"code": "secret_exfiltration",
+		"severity": "critical",
+		"field": field_of(s),
+		"message": sprintf("a credential (%s) would be sent out", [kind_of(s)]),
+	}
+}
+
+# METADATA
+# title: Arguments not scanned
+# description: |
+#   A tool that sends data out has no secrets scan (input.facts.secrets is missing or
+#   not a list), so a credential could leave unseen.
+# custom:
+#   code: secret_exfiltration
+#   severity: critical
+violations contains v if {
+	lib.class in object.get(data.toolgate.settings, ["secrets", "deny_classes"], ["http", "email"])
+
+	# object.get: a negated call on a missing input field would be undefined, not true
+	not is_array(object.get(input, ["facts", "secrets"], null))
+	v := {"code": "secret_exfiltration", "severity": "critical", "field": "", "message": "the arguments were not scanned for credentials"}
+}
+
+# field_of and kind_of read a secrets entry; a malformed entry still denies.
+field_of(s) := s.field if {
+	is_string(s.field)
+} else := ""
+
+kind_of(s) := s.kind if {
+	is_string(s.kind)
+} else := "unknown"

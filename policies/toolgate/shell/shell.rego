@@ -1,0 +1,340 @@
+# METADATA
+# title: Shell command analysis
+# description: |
+#   Turns the shell facts of the call (input.facts.shell) into what the rules of
+#   toolgate.exec and toolgate.fs match on: the commands that run (wrappers such as
+#   env, sudo, xargs, timeout and find -exec unwrapped), grouped by name; pipelines;
+#   redirects; features; and the files the commands write. No violations are raised
+#   here. Everything is computed once per decision and only for calls with shell facts.
+package toolgate.shell
+
+import data.toolgate.lib
+
+fields := lib.fields("shell")
+
+# facts maps each shell field to its fact, for facts that have the documented shape.
+# Element types (strings in commands[].name/args, pipelines, redirects) are the
+# engine's to guarantee; with strict builtin errors a wrong type fails the decision.
+facts := {field: f |
+	some field in fields
+	f := input.facts.shell[field]
+	f.ok == true
+	is_array(f.commands)
+	is_array(f.pipelines)
+	is_array(f.redirects)
+	is_collection(f.features)
+}
+
+is_collection(x) if is_array(x)
+
+is_collection(x) if is_set(x)
+
+# features[field] is the set of parser features of that field.
+features[field] := {x | some x in f.features} if some field, f in facts
+
+# tags says what a command is, by its lower-cased name (one lookup in a literal
+# table: a rule holding the table would be rebuilt on every decision):
+#   wrapper          runs the command named by one of its arguments (sudo, env, xargs)
+#   escalator        runs commands with other privileges
+#   shell            a POSIX-like shell
+#   script           another interpreter (python, python3.12, pypy3, perl, node ...)
+#   downloader       fetches bytes from the network
+#   decoder          turns encoded bytes back into text
+#   netcat, relay    a netcat variant; anything that relays a stream over the network
+#   power            may stop or restart the machine
+#   disk             formats or wipes a disk (mkfs.* included)
+#   writes_*         which operands it writes (see written)
+tags(name) := object.get(
+	{
+		"env": ["wrapper"],
+		"nice": ["wrapper"],
+		"nohup": ["wrapper"],
+		"timeout": ["wrapper"],
+		"time": ["wrapper"],
+		"command": ["wrapper"],
+		"exec": ["wrapper"],
+		"builtin": ["wrapper"],
+		"xargs": ["wrapper"],
+		"stdbuf": ["wrapper"],
+		"ionice": ["wrapper"],
+		"setsid": ["wrapper"],
+		"chroot": ["wrapper"],
+		"strace": ["wrapper"],
+		"ltrace": ["wrapper"],
+		"busybox": ["wrapper"],
+		"toybox": ["wrapper"],
+		"unbuffer": ["wrapper"],
+		"watch": ["wrapper"],
+		"flock": ["wrapper"],
+		"taskset": ["wrapper"],
+		"chrt": ["wrapper"],
+		"sudo": ["wrapper", "escalator"],
+		"doas": ["wrapper", "escalator"],
+		"pkexec": ["wrapper", "escalator"],
+		"runuser": ["wrapper", "escalator"],
+		"su": ["wrapper", "escalator"],
+		"parallel": ["wrapper"],
+		"nsenter": ["wrapper"],
+		"unshare": ["wrapper"],
+		"systemd-run": ["wrapper"],
+		"sg": ["wrapper"],
+		"script": ["wrapper"],
+		"firejail": ["wrapper"],
+		"proxychains": ["wrapper"],
+		"proxychains4": ["wrapper"],
+		"torsocks": ["wrapper"],
+		"catchsegv": ["wrapper"],
+		"caffeinate": ["wrapper"],
+		"sudoedit": ["escalator"],
+		"ksu": ["escalator"],
+		"setcap": ["escalator"],
+		"sh": ["shell"],
+		"bash": ["shell"],
+		"zsh": ["shell"],
+		"dash": ["shell"],
+		"ksh": ["shell"],
+		"mksh": ["shell"],
+		"ash": ["shell"],
+		"csh": ["shell"],
+		"tcsh": ["shell"],
+		"fish": ["shell"],
+		"rbash": ["shell"],
+		"yash": ["shell"],
+		"python": ["script"],
+		"perl": ["script", "writes_in_place"],
+		"ruby": ["script"],
+		"node": ["script"],
+		"nodejs": ["script"],
+		"php": ["script"],
+		"lua": ["script"],
+		"tclsh": ["script"],
+		"pwsh": ["script"],
+		"powershell": ["script"],
+		"deno": ["script"],
+		"bun": ["script"],
+		"osascript": ["script"],
+		"irb": ["script"],
+		"jshell": ["script"],
+		"rscript": ["script"],
+		"source": ["script"],
+		".": ["script"],
+		"curl": ["downloader", "writes_output"],
+		"wget": ["downloader", "writes_output"],
+		"fetch": ["downloader"],
+		"aria2c": ["downloader", "writes_output"],
+		"axel": ["downloader"],
+		"http": ["downloader", "writes_output"],
+		"https": ["downloader"],
+		"xh": ["downloader"],
+		"lwp-request": ["downloader"],
+		"lwp-download": ["downloader"],
+		"get": ["downloader"],
+		"tftp": ["downloader"],
+		"ftp": ["downloader"],
+		"nc": ["downloader", "netcat", "relay"],
+		"ncat": ["downloader", "netcat", "relay"],
+		"netcat": ["downloader", "netcat", "relay"],
+		"socat": ["downloader", "relay"],
+		"telnet": ["downloader", "relay"],
+		"openssl": ["downloader", "decoder"],
+		"base64": ["decoder"],
+		"base32": ["decoder"],
+		"basenc": ["decoder"],
+		"xxd": ["decoder"],
+		"uudecode": ["decoder"],
+		"gunzip": ["decoder"],
+		"zcat": ["decoder"],
+		"gzip": ["decoder"],
+		"bzip2": ["decoder"],
+		"bunzip2": ["decoder"],
+		"bzcat": ["decoder"],
+		"xz": ["decoder"],
+		"unxz": ["decoder"],
+		"xzcat": ["decoder"],
+		"zstd": ["decoder"],
+		"unzstd": ["decoder"],
+		"zstdcat": ["decoder"],
+		"rev": ["decoder"],
+		"nc.traditional": ["netcat", "relay"],
+		"nc.openbsd": ["netcat", "relay"],
+		"cryptcat": ["netcat", "relay"],
+		"shutdown": ["power"],
+		"reboot": ["power"],
+		"halt": ["power"],
+		"poweroff": ["power"],
+		"init": ["power"],
+		"telinit": ["power"],
+		"systemctl": ["power"],
+		"mkfs": ["disk"],
+		"mke2fs": ["disk"],
+		"mkswap": ["disk"],
+		"wipefs": ["disk"],
+		"blkdiscard": ["disk"],
+		"mkdosfs": ["disk"],
+		"tee": ["writes_all"],
+		"truncate": ["writes_all"],
+		"touch": ["writes_all"],
+		"rm": ["writes_all"],
+		"rmdir": ["writes_all"],
+		"unlink": ["writes_all"],
+		"shred": ["writes_all"],
+		"mkdir": ["writes_all"],
+		"mv": ["writes_all"],
+		"chmod": ["writes_all"],
+		"chown": ["writes_all"],
+		"chgrp": ["writes_all"],
+		"chattr": ["writes_all"],
+		"mkfifo": ["writes_all"],
+		"mknod": ["writes_all"],
+		"cp": ["writes_last"],
+		"install": ["writes_last"],
+		"ln": ["writes_last"],
+		"rsync": ["writes_last"],
+		"scp": ["writes_last"],
+		"sed": ["writes_in_place"],
+	},
+	name,
+	prefix_tags(name),
+)
+
+prefix_tags(name) := ["script"] if {
+	startswith(name, "python")
+} else := ["script"] if {
+	startswith(name, "pypy")
+} else := ["disk"] if {
+	startswith(name, "mkfs.")
+} else := []
+
+# interpreter: runs code it is given (a shell or another interpreter).
+interpreter(name) if {
+	some tag in tags(name)
+	tag in {"shell", "script"}
+}
+
+# commands are the simple commands of every field, names lower-cased.
+commands := [{"field": field, "name": lower(c.name), "args": c.args} |
+	some field, f in facts
+	some c in f.commands
+]
+
+# invocations lists every command that runs: each simple command, plus for a
+# wrapper each command it may run (the command named by any of its non-option
+# arguments, with the arguments after it; for find, the command after -exec).
+invocations := array.concat(
+	array.concat(commands, [inner |
+		some c in commands
+		"wrapper" in tags(c.name)
+		some i, a in c.args
+		not startswith(a, "-")
+		inner := {"field": c.field, "name": lower(lib.basename(a)), "args": array.slice(c.args, i + 1, count(c.args))}
+	]),
+	[inner |
+		some c in commands
+		c.name == "find"
+		some i, a in c.args
+		a in {"-exec", "-execdir", "-ok", "-okdir"}
+		inner := {"field": c.field, "name": lower(lib.basename(c.args[i + 1])), "args": array.slice(c.args, i + 2, count(c.args))}
+	],
+)
+
+# names is the set of command names that run.
+names := {inv.name | some inv in invocations}
+
+# named maps each tag to the names of the commands that run with that tag:
+# named.shell is every shell that runs. Rules start with such a lookup, which fails
+# at once when no such command runs.
+named := {tag: {name | some [t, name] in tagged; t == tag} | some [tag, _] in tagged}
+
+tagged := {[tag, name] | some name in names; some tag in tags(name)}
+
+# by_name groups the invocations by command name: rules start with a
+# lookup in it, which fails at once when the command does not run.
+by_name := {name: [inv | some inv in invocations; inv.name == name] | some name in names}
+
+# pipelines lists every pipeline with its lower-cased command names.
+pipelines := [{"field": field, "names": [lower(n) | some n in p]} |
+	some field, f in facts
+	some p in f.pipelines
+]
+
+redirects := [{"field": field, "op": r.op, "target": r.target} |
+	some field, f in facts
+	some r in f.redirects
+]
+
+# words[field] lists the arguments of the field's commands that are not options, and
+# its redirect targets, lower-cased.
+words[field] := array.concat(
+	[lower(w) | some c in f.commands; some w in c.args; not startswith(w, "-")],
+	[lower(r.target) | some r in f.redirects],
+) if some field, f in facts
+
+# operands returns the arguments that are not options.
+operands(args) := [a | some a in args; not startswith(a, "-")]
+
+# short_flags is true for a group of one-letter options such as -rf.
+short_flags(a) if {
+	startswith(a, "-")
+	not startswith(a, "--")
+}
+
+# has_short_flag is true when some option group in args contains letter.
+has_short_flag(args, letter) if {
+	some a in args
+	short_flags(a)
+	contains(a, letter)
+}
+
+# write_targets lists the files the commands of a field write: redirect targets
+# (not file descriptors), the operands of the commands tagged writes_*, and the value of
+# output options written as one word (dd of=..., --output=..., --target-directory=...).
+write_targets := ({{"field": r.field, "target": r.target} |
+	some r in redirects
+	contains(r.op, ">")
+	trim(r.target, "0123456789-&") != ""
+} | {{"field": inv.field, "target": t} |
+	some inv in invocations
+	some kind in tags(inv.name)
+	some t in written(kind, inv.args)
+}) | {{"field": inv.field, "target": substring(a, count(prefix), -1)} |
+	some inv in invocations
+	some a in inv.args
+	contains(a, "=")
+	some prefix in ["of=", "--output=", "--output-document=", "--target-directory="]
+	startswith(a, prefix)
+}
+
+written("writes_all", args) := operands(args)
+
+written("writes_last", args) := {ops[count(ops) - 1] | ops := operands(args)} | {args[i + 1] | some i, a in args; a == "-t"}
+
+written("writes_in_place", args) := operands(args) if {
+	in_place(args)
+} else := []
+
+written("writes_output", args) := [args[i + 1] | some i, a in args; a in {"-o", "-O", "--output", "--output-document"}]
+
+in_place(args) if has_short_flag(args, "i")
+
+in_place(args) if {
+	some a in args
+	startswith(a, "--in-place")
+}
+
+# downloaded lists the names of files a field's commands may have downloaded: any
+# file written in a field that runs a downloader, and the last path element of
+# every URL a downloader is given (wget's default output name).
+downloaded := {{"field": t.field, "name": lib.basename(t.target)} |
+	some t in write_targets
+	download_fields[t.field]
+} | {{"field": inv.field, "name": url_basename(a)} |
+	some name in named.downloader
+	some inv in by_name[name]
+	some a in inv.args
+	contains(a, "://")
+}
+
+# download_fields are the fields that run a downloader.
+download_fields := {inv.field | some name in named.downloader; some inv in by_name[name]}
+
+url_basename(u) := lib.basename(split(split(u, "?")[0], "#")[0])
