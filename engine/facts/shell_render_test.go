@@ -48,3 +48,16 @@ func TestShellBraceExpansion(t *testing.T) {
 	assert.Equal(t, []string{"{a,b}", "{c,d}", "x{"}, f.Commands[0].Args, "quoted braces do not expand")
 	assert.NotContains(t, f.Features, "brace_expansion")
 }
+
+func TestShellXargsFeed(t *testing.T) {
+	t.Parallel()
+	f := facts.ParseShell(`echo / | xargs rm -rf`)
+	require.True(t, f.OK)
+	var fed []string
+	for _, c := range f.Commands {
+		if c.Name == "rm" && len(c.Args) == 2 {
+			fed = c.Args
+		}
+	}
+	assert.Equal(t, []string{"-rf", "/"}, fed, "xargs appends its input to rm's arguments")
+}

@@ -108,7 +108,11 @@ func (w *shellWalker) pipeFeed(sc *shellScope, from, to *syntax.Stmt) {
 	if !ok || !ok2 || len(dst.Args) == 0 || len(src.Args) == 0 {
 		return
 	}
-	last := innermost(sc.words(dst.Args))
+	dstWords := sc.words(dst.Args)
+	last := innermost(dstWords)
+	if w.xargsFeed(sc, dstWords, last, src, to) {
+		return
+	}
 	if !last[0].lit || !shells[commandName(last[0].val)] {
 		return
 	}
@@ -118,6 +122,26 @@ func (w *shellWalker) pipeFeed(sc *shellScope, from, to *syntax.Stmt) {
 	if text, ok := echoText(innermost(sc.words(src.Args))); ok {
 		w.nested(sc, text)
 	}
+}
+
+// xargsFeed handles `echo / | xargs rm -rf`: xargs appends what it reads to
+// the command it runs, so the command is listed again with the echoed words
+// as its last arguments (split on blanks, as xargs does). Without this the
+// policies would see rm -rf with no operand at all.
+func (w *shellWalker) xargsFeed(sc *shellScope, dstWords, inner []shellWord, src *syntax.CallExpr, to *syntax.Stmt) bool {
+	if !dstWords[0].lit || commandName(dstWords[0].val) != "xargs" || len(inner) == len(dstWords) {
+		return false
+	}
+	text, ok := echoText(innermost(sc.words(src.Args)))
+	if !ok {
+		return true
+	}
+	fed := append([]shellWord(nil), inner...)
+	for _, f := range strings.Fields(text.val) {
+		fed = append(fed, shellWord{val: f, lit: true})
+	}
+	w.simple(sc, fed, to, 0)
+	return true
 }
 
 // echoText is the literal output of echo or of printf without format

@@ -15,9 +15,9 @@ test_an_allowed_read_has_the_whole_decision if {
 			"env": ["LANG", "PATH"],
 		},
 		"rate_limits": [
-			{"key": "tenant:acme|principal:alice|tool:fs.read_file", "limit": 60, "per": "1m"},
-			{"key": "tenant:acme|principal:alice", "limit": 300, "per": "1m"},
-			{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h"},
+			{"key": "tenant:acme|principal:alice|tool:fs.read_file", "limit": 60, "per": "1m", "local_fallback": true},
+			{"key": "tenant:acme|principal:alice", "limit": 300, "per": "1m", "local_fallback": true},
+			{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h", "local_fallback": true},
 		],
 		"audit": {"level": "info", "redact": []},
 		"obligations": [],

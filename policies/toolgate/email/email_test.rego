@@ -28,6 +28,7 @@ test_a_role_with_any_recipient_may_send_anywhere if {
 
 test_no_own_domains_means_no_recipient_for_limited_roles if {
 	email.violations == {fx.violation("email_external_recipient", "high", field, "bob@acme.example is outside the site's own domains")} with input as fx.email_call(["bob@acme.example"])
+		with data.toolgate.settings.email_domains as []
 }
 
 test_recipients_without_a_usable_fact_are_invalid if {

@@ -176,7 +176,9 @@ traversal(f) := "the path leaves the workspace" if {
 # path_suffixes match the end of "/" + p (so "/.aws/credentials" is segment-aligned).
 sensitive(_, segs, cfg) if segs[count(segs) - 1] in object.get(cfg, "names", [])
 
-sensitive(_, segs, cfg) if strings.any_prefix_match(segs[count(segs) - 1], object.get(cfg, "name_prefixes", []))
+# A name_prefixes match (.env.production) is no secret when it ends in a template
+# suffix (.env.example): those files are committed on purpose and hold placeholders.
+sensitive(_, segs, cfg) if not_template(segs[count(segs) - 1], cfg)
 
 sensitive(_, segs, cfg) if strings.any_suffix_match(segs[count(segs) - 1], object.get(cfg, "name_suffixes", []))
 
@@ -198,7 +200,15 @@ any_sensitive(_, _, bases, cfg) if {
 	b in names
 }
 
-any_sensitive(_, _, bases, cfg) if strings.any_prefix_match(bases, object.get(cfg, "name_prefixes", []))
+any_sensitive(_, _, bases, cfg) if {
+	some b in bases
+	not_template(b, cfg)
+}
+
+not_template(name, cfg) if {
+	strings.any_prefix_match(name, object.get(cfg, "name_prefixes", []))
+	not strings.any_suffix_match(name, object.get(cfg, "template_suffixes", []))
+}
 
 any_sensitive(_, _, bases, cfg) if strings.any_suffix_match(bases, object.get(cfg, "name_suffixes", []))
 

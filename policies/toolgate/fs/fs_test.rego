@@ -79,6 +79,8 @@ test_home_relative_path if {
 test_sensitive_names_anywhere if {
 	read(".env", "/srv/work/.env") == {sensitive}
 	read("config/.env.production", "/srv/work/config/.env.production") == {sensitive}
+	read(".env.example", "/srv/work/.env.example") == set()
+	read("web/.env.sample", "/srv/work/web/.env.sample") == set()
 	read("deploy/server.KEY", "/srv/work/deploy/server.KEY") == {sensitive}
 	read("keys/id_ed25519", "/srv/work/keys/id_ed25519") == {sensitive}
 	read("home/.ssh/config", "/srv/work/home/.ssh/config") == {sensitive}
@@ -156,6 +158,7 @@ test_shell_commands_that_touch_secrets if {
 	shell_violations([fx.cmd("cat", ["id_ed25519"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches id_ed25519, a credential or system secret")}
 	shell_violations([fx.cmd("openssl", ["x509", "-in", "cert.pem"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches cert.pem, a credential or system secret")}
 	shell_violations([fx.cmd("source", [".env.local"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches .env.local, a credential or system secret")}
+	shell_violations([fx.cmd("cp", [".env.example", "README.md"])], []) == set()
 	shell_violations([fx.cmd("cat", ["/proc/1/environ"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches /proc/1/environ, a credential or system secret")}
 	shell_violations([fx.cmd("cat", ["~/.config/gh/hosts.yml"])], []) == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches ~/.config/gh/hosts.yml, a credential or system secret")}
 }

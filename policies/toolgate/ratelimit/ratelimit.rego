@@ -6,14 +6,16 @@
 #   principal and session. Keys are prefixed with the tenant when the principal has
 #   one. A bucket left out of the settings is not applied; a bucket without a numeric
 #   limit gets limit 0, which blocks (fail closed). No buckets for an unauthenticated
-#   principal (the call is denied anyway).
+#   principal (the call is denied anyway). local_fallback (a fleet limiter that cannot
+#   reach Redis may use a per-process bucket instead of refusing) is true only for
+#   tools whose risk is in rate_limits.local_fallback_risks (default ["low"]).
 package toolgate.ratelimit
 
 import data.toolgate.lib
 
 default rate_limits := []
 
-rate_limits := [{"key": key, "limit": limit, "per": object.get(spec, "per", "1m")} |
+rate_limits := [{"key": key, "limit": limit, "per": object.get(spec, "per", "1m"), "local_fallback": fallback} |
 	some [key, spec] in [
 		[concat("", [who, "|tool:", name]), object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))],
 		[who, object.get(cfg, "principal", null)],
@@ -36,6 +38,7 @@ rate_limits := [{"key": key, "limit": limit, "per": object.get(spec, "per", "1m"
 
 	# no session bucket without a session id
 	session_spec := object.get({"": null}, session, object.get(cfg, "session", null))
+	fallback := lib.risk in object.get(cfg, "local_fallback_risks", ["low"])
 }
 
 number_or_zero(x) := x if {

@@ -5,33 +5,38 @@ import data.toolgate.ratelimit
 
 test_three_buckets_per_call if {
 	ratelimit.rate_limits == [
-		{"key": "tenant:acme|principal:alice|tool:fs.read_file", "limit": 60, "per": "1m"},
-		{"key": "tenant:acme|principal:alice", "limit": 300, "per": "1m"},
-		{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h"},
+		{"key": "tenant:acme|principal:alice|tool:fs.read_file", "limit": 60, "per": "1m", "local_fallback": true},
+		{"key": "tenant:acme|principal:alice", "limit": 300, "per": "1m", "local_fallback": true},
+		{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h", "local_fallback": true},
 	] with input as fx.call("fs.read_file", {}, {})
 }
 
 test_a_tool_limit_replaces_the_default if {
-	ratelimit.rate_limits[0] == {"key": "tenant:acme|principal:alice|tool:shell.exec", "limit": 20, "per": "1m"} with input as fx.call("shell.exec", {}, {})
+	ratelimit.rate_limits[0] == {"key": "tenant:acme|principal:alice|tool:shell.exec", "limit": 20, "per": "1m", "local_fallback": false} with input as fx.call("shell.exec", {}, {})
 }
 
 test_no_tenant_no_session if {
 	ratelimit.rate_limits == [
-		{"key": "principal:bob|tool:fs.read_file", "limit": 60, "per": "1m"},
-		{"key": "principal:bob", "limit": 300, "per": "1m"},
+		{"key": "principal:bob|tool:fs.read_file", "limit": 60, "per": "1m", "local_fallback": true},
+		{"key": "principal:bob", "limit": 300, "per": "1m", "local_fallback": true},
 	] with input as {"tool": {"name": "fs.read_file"}, "principal": {"id": "bob", "roles": ["viewer"]}, "session": {}}
 }
 
 test_buckets_left_out_of_the_settings_are_not_applied if {
-	ratelimit.rate_limits == [{"key": "tenant:acme|principal:alice", "limit": 5, "per": "1s"}] with input as fx.call("fs.read_file", {}, {})
+	ratelimit.rate_limits == [{"key": "tenant:acme|principal:alice", "limit": 5, "per": "1s", "local_fallback": true}] with input as fx.call("fs.read_file", {}, {})
 		with data.toolgate.settings as fx.settings_with("rate_limits", {"principal": {"limit": 5, "per": "1s"}})
 }
 
 test_a_bucket_without_a_numeric_limit_blocks if {
-	ratelimit.rate_limits == [{"key": "tenant:acme|principal:alice", "limit": 0, "per": "1m"}] with input as fx.call("fs.read_file", {}, {})
+	ratelimit.rate_limits == [{"key": "tenant:acme|principal:alice", "limit": 0, "per": "1m", "local_fallback": true}] with input as fx.call("fs.read_file", {}, {})
 		with data.toolgate.settings as fx.settings_with("rate_limits", {"principal": {"limit": "many"}})
 }
 
 test_no_buckets_for_an_unauthenticated_principal if {
 	ratelimit.rate_limits == [] with input as {"tool": {"name": "fs.read_file"}, "principal": {"id": ""}}
+}
+
+test_local_fallback_risks_come_from_settings if {
+	ratelimit.rate_limits[1].local_fallback == true with input as fx.call("fs.delete", {}, {})
+		with data.toolgate.settings.rate_limits.local_fallback_risks as ["high"]
 }

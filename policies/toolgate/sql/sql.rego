@@ -34,7 +34,7 @@ cfg := data.toolgate.settings.sql if is_object(data.toolgate.settings.sql)
 
 read_kinds := object.get(cfg, "read_kinds", ["select", "show", "describe", "desc", "values", "table"])
 
-destructive_kinds := object.get(cfg, "destructive_kinds", ["drop", "truncate", "alter", "grant", "revoke"])
+destructive_kinds := object.get(cfg, "destructive_kinds", ["drop", "truncate", "alter", "grant", "revoke", "copy_program"])
 
 default may_write := false
 
@@ -71,7 +71,7 @@ violations contains v if {
 
 # METADATA
 # title: Destructive statement
-# description: DROP, TRUNCATE, ALTER, GRANT, REVOKE (settings.sql.destructive_kinds), or DELETE/UPDATE without WHERE.
+# description: DROP, TRUNCATE, ALTER, GRANT, REVOKE, COPY … PROGRAM (settings.sql.destructive_kinds), or DELETE/UPDATE without WHERE.
 # custom:
 #   code: sql_destructive
 #   severity: critical
