@@ -18,7 +18,6 @@ var mainKeywords = map[string]bool{
 // parentheses (PostgreSQL: WITH d AS (DELETE FROM t RETURNING *) SELECT …).
 var writeKeywords = map[string]bool{"insert": true, "update": true, "delete": true, "merge": true}
 
-
 // explainOptions may sit between EXPLAIN and the statement it explains.
 var explainOptions = map[string]bool{
 	"analyze": true, "analyse": true, "verbose": true, "query": true, "plan": true,
