@@ -38,6 +38,7 @@ func (l *Logger) decisionRecord(ev DecisionEvent) (*decisionRecord, error) {
 		Input:      input,
 		Result:     l.result(ev.Decision, &rep),
 		Error:      l.errorInfo(ev.Err, &rep),
+		Limiter:    ev.Limiter,
 	}
 	if rec.DecisionID == "" {
 		rec.DecisionID = ev.Decision.ID

@@ -18,6 +18,9 @@ type DecisionEvent struct {
 	// (invalid input, policy error, rate limited).
 	Err     *ErrorInfo
 	Latency time.Duration
+	// Limiter says where the rate-limit tokens were counted when the limiter
+	// reports it: "redis", or "local_fallback" during a Redis outage.
+	Limiter string
 }
 
 // OutcomeEvent is recorded once per executed call, after the tool finished.

@@ -27,6 +27,7 @@ type decisionRecord struct {
 	Erased     []string          `json:"erased,omitempty"`
 	Masked     []string          `json:"masked,omitempty"`
 	Error      *ErrorInfo        `json:"error,omitempty"`
+	Limiter    string            `json:"limiter,omitempty"`
 	Metrics    *metrics          `json:"metrics,omitempty"`
 }
 

@@ -66,8 +66,9 @@ func (c *Coordinator) Check(ctx context.Context, call engine.Call) (engine.Decis
 	if d.ID == "" {
 		d.ID = engine.NewID() // refused before the engine named the decision
 	}
+	var counted string
 	if refused == nil {
-		refused = c.throttle(ctx, d)
+		counted, refused = c.throttle(ctx, d)
 	}
 	ev := audit.DecisionEvent{
 		DecisionID: d.ID,
@@ -75,6 +76,7 @@ func (c *Coordinator) Check(ctx context.Context, call engine.Call) (engine.Decis
 		Call:       call,
 		Decision:   d,
 		Latency:    c.now().Sub(start),
+		Limiter:    counted,
 	}
 	if refused != nil {
 		refused.DecisionID = d.ID
@@ -116,25 +118,36 @@ func (c *Coordinator) decide(ctx context.Context, call engine.Call) (engine.Deci
 	return d, nil
 }
 
-// throttle is step 4. A limiter that cannot answer refuses the call: a rate
-// limit that silently stops limiting is a fail-open.
-func (c *Coordinator) throttle(ctx context.Context, d engine.Decision) *Error {
+// throttle is step 4. It returns where the tokens were counted, when the
+// limiter says. A limiter that cannot answer refuses the call: a rate limit
+// that silently stops limiting is a fail-open.
+func (c *Coordinator) throttle(ctx context.Context, d engine.Decision) (string, *Error) {
 	if len(d.RateLimits) == 0 {
-		return nil
+		return "", nil
 	}
-	ok, retry, err := c.limiter.Take(ctx, d.RateLimits)
+	var (
+		ok      bool
+		retry   time.Duration
+		counted string
+		err     error
+	)
+	if sl, has := c.limiter.(sourcedLimiter); has {
+		ok, retry, counted, err = sl.TakeFrom(ctx, d.RateLimits)
+	} else {
+		ok, retry, err = c.limiter.Take(ctx, d.RateLimits)
+	}
 	if err != nil {
 		c.log.Error().Err(err).Msg("rate limiter failed; refusing the call")
 		e := refusal(CodeRateLimited, "rate limiter unavailable", err)
 		e.RetryAfter = time.Second
-		return e
+		return counted, e
 	}
 	if !ok {
 		e := refusal(CodeRateLimited, "rate limit exceeded", nil)
 		e.RetryAfter = retry
-		return e
+		return counted, e
 	}
-	return nil
+	return counted, nil
 }
 
 type nopAuditor struct{}

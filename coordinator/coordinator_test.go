@@ -174,3 +174,24 @@ func TestNewValidatesOptions(t *testing.T) {
 	_, err = coordinator.New(fakeDecider{}, coordinator.WithLimiter(nil))
 	require.Error(t, err)
 }
+
+// sourced is a limiter that reports where it counted, like limits.Redis.
+type sourced struct{ source string }
+
+func (s sourced) Take(context.Context, []engine.RateLimit) (bool, time.Duration, error) {
+	return true, 0, nil
+}
+
+func (s sourced) TakeFrom(context.Context, []engine.RateLimit) (bool, time.Duration, string, error) {
+	return true, 0, s.source, nil
+}
+
+func TestCheckAuditsWhereTokensWereCounted(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	c := newCoord(t, fakeDecider{d: allowDecision()}, coordinator.WithAuditor(rec), coordinator.WithLimiter(sourced{"local_fallback"}))
+	_, err := c.Check(context.Background(), testCall())
+	require.NoError(t, err)
+	require.Len(t, rec.decisions, 1)
+	assert.Equal(t, "local_fallback", rec.decisions[0].Limiter)
+}

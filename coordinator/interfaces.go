@@ -19,6 +19,13 @@ type Limiter interface {
 	Take(ctx context.Context, limits []engine.RateLimit) (ok bool, retryAfter time.Duration, err error)
 }
 
+// sourcedLimiter is implemented by limiters that can say where a call's
+// tokens were counted (the Redis limiter: "redis" or "local_fallback"). The
+// coordinator records it in the audit trail.
+type sourcedLimiter interface {
+	TakeFrom(ctx context.Context, limits []engine.RateLimit) (ok bool, retryAfter time.Duration, source string, err error)
+}
+
 // Gate caps how many calls may run at once. Acquire either admits the call
 // under every cap and returns the function that releases it, or refuses.
 type Gate interface {

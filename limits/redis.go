@@ -152,11 +152,25 @@ func (r *Redis) Mode() OutageMode { return r.mode }
 // Memory). A malformed limit is an error. When Redis cannot answer, the
 // outage mode decides: ErrStoreUnavailable, or the local limiter.
 func (r *Redis) Take(ctx context.Context, rls []engine.RateLimit) (bool, time.Duration, error) {
+	ok, retry, _, err := r.TakeFrom(ctx, rls)
+	return ok, retry, err
+}
+
+// Where a call's tokens were counted, as TakeFrom reports it.
+const (
+	SourceRedis         = "redis"
+	SourceLocalFallback = "local_fallback"
+)
+
+// TakeFrom is Take that also says where the tokens were counted: in Redis,
+// or by the local limiter during an outage. The coordinator records it in
+// the audit trail, so fallback decisions are visible per call.
+func (r *Redis) TakeFrom(ctx context.Context, rls []engine.RateLimit) (bool, time.Duration, string, error) {
 	buckets := make([]bucket, len(rls))
 	for i, rl := range rls {
 		b, err := parseBucket(rl)
 		if err != nil {
-			return false, 0, err
+			return false, 0, "", err
 		}
 		buckets[i] = b
 	}
@@ -169,16 +183,16 @@ func (r *Redis) Take(ctx context.Context, rls []engine.RateLimit) (bool, time.Du
 		res, err := r.gcra.Allow(ctx, r.key(rl.Key, b), lim)
 		if err != nil {
 			if ctx.Err() != nil {
-				return false, 0, fmt.Errorf("rate limit %q: %w", rl.Key, ctx.Err())
+				return false, 0, "", fmt.Errorf("rate limit %q: %w", rl.Key, ctx.Err())
 			}
 			r.failed(err)
 			return r.outage(ctx, rls, err)
 		}
 		if res.Allowed == 0 {
-			return false, res.RetryAfter, nil
+			return false, res.RetryAfter, SourceRedis, nil
 		}
 	}
-	return true, 0, nil
+	return true, 0, SourceRedis, nil
 }
 
 // key names a bucket: the limit and period are part of it, so two rules
@@ -187,13 +201,14 @@ func (r *Redis) key(k string, b bucket) string {
 	return r.prefix + "rl:" + strconv.FormatUint(b.limit, 10) + "/" + b.per.String() + ":" + k
 }
 
-func (r *Redis) outage(ctx context.Context, rls []engine.RateLimit, cause error) (bool, time.Duration, error) {
+func (r *Redis) outage(ctx context.Context, rls []engine.RateLimit, cause error) (bool, time.Duration, string, error) {
 	if r.mode == FallbackLocal && allowFallback(rls) {
 		call(r.events.Fallback)
-		return r.local.Take(ctx, rls)
+		ok, retry, err := r.local.Take(ctx, rls)
+		return ok, retry, SourceLocalFallback, err
 	}
 	call(r.events.Refused)
-	return false, 0, fmt.Errorf("%w: %v", ErrStoreUnavailable, cause)
+	return false, 0, "", fmt.Errorf("%w: %v", ErrStoreUnavailable, cause)
 }
 
 // allowFallback reports whether the policy marked every limit of the call

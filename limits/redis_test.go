@@ -145,9 +145,11 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 	_, _, err = withFallback.Take(ctx, append(lowRisk, highRisk...))
 	require.ErrorIs(t, err, limits.ErrStoreUnavailable, "every limit of the call must be marked")
 	for i := 0; i < 2; i++ {
-		ok, _, err = withFallback.Take(ctx, lowRisk)
+		var source string
+		ok, _, source, err = withFallback.TakeFrom(ctx, lowRisk)
 		require.NoError(t, err)
 		assert.True(t, ok, "local token %d", i)
+		assert.Equal(t, limits.SourceLocalFallback, source, "the audit trail can tell")
 	}
 	ok, _, err = withFallback.Take(ctx, lowRisk)
 	require.NoError(t, err)
