@@ -26,7 +26,7 @@ violations contains v if {
 #   code: unknown_principal
 #   severity: high
 violations contains v if {
-	count(lib.roles) == 0
+	not known_principal
 	v := {"code": "unknown_principal", "severity": "high", "field": "", "message": "none of the principal's roles is defined by the site"}
 }
 
@@ -49,17 +49,25 @@ violations contains v if {
 #   severity: high
 violations contains v if {
 	lib.tool
-	count(lib.roles) > 0
-	not permitted(lib.roles, input.tool.name, lib.class)
+	known_principal
+	not permitted
 	v := {"code": "role_not_permitted", "severity": "high", "field": "", "message": sprintf("no role of the principal may use %s tools", [lib.class])}
 }
 
-permitted(roles, _, class) if {
-	some role in roles
-	class in object.get(role, "classes", [])
+# known_principal: some role of the principal is a role the site defines. Looked up
+# directly in data.toolgate.settings.roles (no table of the principal's roles is built).
+known_principal if {
+	some name in input.principal.roles
+	is_object(data.toolgate.settings.roles[name])
 }
 
-permitted(roles, name, _) if {
-	some role in roles
-	name in object.get(role, "tools", [])
+# permitted: some role of the principal may use the tool's class, or the tool itself.
+permitted if {
+	some name in input.principal.roles
+	lib.class in data.toolgate.settings.roles[name].classes
+}
+
+permitted if {
+	some name in input.principal.roles
+	input.tool.name in data.toolgate.settings.roles[name].tools
 }

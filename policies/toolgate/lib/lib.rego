@@ -8,17 +8,26 @@ package toolgate.lib
 
 # tool is the catalog entry of the called tool. Undefined for an unknown tool, and for
 # an entry without a class: such a tool is treated as unknown.
-tool := data.toolgate.tools[input.tool.name] if is_string(data.toolgate.tools[input.tool.name].class)
+tool := t if {
+	t := data.toolgate.tools[input.tool.name]
+	is_string(t.class)
+}
 
 # name of the called tool; "" when the call names none.
-name := object.get(input, ["tool", "name"], "")
+default name := ""
+
+name := input.tool.name
 
 # class of the called tool; "" when the tool is unknown.
-class := object.get(data.toolgate.tools, [name, "class"], "")
+default class := ""
+
+class := data.toolgate.tools[input.tool.name].class
 
 # risk of the called tool; an unknown tool counts as critical. The catalog test
 # (policies_test.go) keeps every risk one of low, medium, high, critical.
-risk := object.get(data.toolgate.tools, [name, "risk"], "critical")
+default risk := "critical"
+
+risk := data.toolgate.tools[input.tool.name].risk
 
 authenticated if {
 	is_string(input.principal.id)

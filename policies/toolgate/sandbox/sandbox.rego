@@ -17,13 +17,13 @@ sandbox := {
 	# Each numeric limit is the smaller of the requested value and the site maximum;
 	# the maximum when nothing is requested. A requested value that is not a number
 	# never wins over a numeric maximum.
-	"timeout_ms": min([object.get(requested, "timeout_ms", mx.timeout_ms), mx.timeout_ms]),
-	"cpu_ms": min([object.get(requested, "cpu_ms", mx.cpu_ms), mx.cpu_ms]),
-	"memory_mb": min([object.get(requested, "memory_mb", mx.memory_mb), mx.memory_mb]),
-	"max_output_bytes": min([object.get(requested, "max_output_bytes", mx.max_output_bytes), mx.max_output_bytes]),
-	"max_file_bytes": min([object.get(requested, "max_file_bytes", mx.max_file_bytes), mx.max_file_bytes]),
-	"max_open_files": min([object.get(requested, "max_open_files", mx.max_open_files), mx.max_open_files]),
-	"max_procs": min([object.get(requested, "max_procs", mx.max_procs), mx.max_procs]),
+	"timeout_ms": min([object.get(requested, "timeout_ms", mx_timeout_ms), mx_timeout_ms]),
+	"cpu_ms": min([object.get(requested, "cpu_ms", mx_cpu_ms), mx_cpu_ms]),
+	"memory_mb": min([object.get(requested, "memory_mb", mx_memory_mb), mx_memory_mb]),
+	"max_output_bytes": min([object.get(requested, "max_output_bytes", mx_max_output_bytes), mx_max_output_bytes]),
+	"max_file_bytes": min([object.get(requested, "max_file_bytes", mx_max_file_bytes), mx_max_file_bytes]),
+	"max_open_files": min([object.get(requested, "max_open_files", mx_max_open_files), mx_max_open_files]),
+	"max_procs": min([object.get(requested, "max_procs", mx_max_procs), mx_max_procs]),
 	"network": network,
 	"allow_hosts": array.slice(hosts, 0, count(hosts) * to_number(network == "allowlist")),
 	# [workspace] for read (rank 1) and write (rank 2) access, else [].
@@ -35,13 +35,14 @@ sandbox := {
 
 	# A numeric maximum the site does not set is 0: "not set by policy", the runner
 	# applies its own maximum.
-	mx := object.union(
-		{
-			"timeout_ms": 0, "cpu_ms": 0, "memory_mb": 0, "max_output_bytes": 0,
-			"max_file_bytes": 0, "max_open_files": 0, "max_procs": 0,
-		},
-		object.get(settings, "sandbox_max", {}),
-	)
+	mx := object.get(settings, "sandbox_max", {})
+	mx_timeout_ms := object.get(mx, "timeout_ms", 0)
+	mx_cpu_ms := object.get(mx, "cpu_ms", 0)
+	mx_memory_mb := object.get(mx, "memory_mb", 0)
+	mx_max_output_bytes := object.get(mx, "max_output_bytes", 0)
+	mx_max_file_bytes := object.get(mx, "max_file_bytes", 0)
+	mx_max_open_files := object.get(mx, "max_open_files", 0)
+	mx_max_procs := object.get(mx, "max_procs", 0)
 
 	# The class's entry of sandbox_classes (else its "default" entry), with the
 	# tool's own sandbox entry on top.
