@@ -10,5 +10,6 @@ import (
 
 func main() {
 	sandbox.Main() // first: a sandbox helper re-run of this binary never returns from it
+	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
