@@ -1,7 +1,9 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -38,13 +40,27 @@ func FuzzParseAndDecide(f *testing.F) {
 	})
 }
 
-// seedCorpus adds the example calls and the security corpus, when present.
+// seedCorpus adds the example calls and every call of the security corpus
+// (JSON Lines of {"name", "call", …}).
 func seedCorpus(f *testing.F) {
-	for _, glob := range []string{"../examples/calls/*.json", "../test/security/testdata/*/*.json"} {
-		files, _ := filepath.Glob(glob)
-		for _, file := range files {
-			if data, err := os.ReadFile(file); err == nil {
-				f.Add(data)
+	files, _ := filepath.Glob("../examples/calls/*.json")
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	lines, _ := filepath.Glob("../test/security/testdata/*/*.jsonl")
+	for _, file := range lines {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			var c struct {
+				Call json.RawMessage `json:"call"`
+			}
+			if json.Unmarshal(line, &c) == nil && len(c.Call) > 0 {
+				f.Add([]byte(c.Call))
 			}
 		}
 	}
