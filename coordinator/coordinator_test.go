@@ -1,18 +1,21 @@
 package coordinator_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/toolgate/toolgate/audit"
 	"github.com/toolgate/toolgate/coordinator"
 	"github.com/toolgate/toolgate/engine"
+	"github.com/toolgate/toolgate/limits"
 )
 
 // fakeDecider returns a fixed decision or error (a unit-test double; the
@@ -194,4 +197,60 @@ func TestCheckAuditsWhereTokensWereCounted(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rec.decisions, 1)
 	assert.Equal(t, "local_fallback", rec.decisions[0].Limiter)
+}
+
+// The options a server sets: bounds, logger, clock, gate.
+func TestOptionsApply(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	fixed := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	var logged bytes.Buffer
+	c := newCoord(t, fakeDecider{err: engine.ErrPolicy},
+		coordinator.WithAuditor(rec),
+		coordinator.WithLimits(engine.Limits{MaxNameBytes: 4}),
+		coordinator.WithLogger(zerolog.New(&logged)),
+		coordinator.WithClock(func() time.Time { return fixed }),
+		coordinator.WithGate(limits.NewConcurrency()))
+	_, err := c.Check(context.Background(), testCall())
+	require.ErrorIs(t, err, coordinator.ErrInvalidInput, "fs.read_file is longer than 4 bytes")
+
+	c = newCoord(t, fakeDecider{err: engine.ErrPolicy}, coordinator.WithAuditor(rec),
+		coordinator.WithLogger(zerolog.New(&logged)), coordinator.WithClock(func() time.Time { return fixed }))
+	_, err = c.Check(context.Background(), testCall())
+	require.ErrorIs(t, err, coordinator.ErrPolicyError)
+	assert.Contains(t, logged.String(), "policy evaluation failed")
+	assert.Equal(t, fixed, rec.decisions[len(rec.decisions)-1].Timestamp)
+	_, err = coordinator.New(fakeDecider{}, coordinator.WithGate(nil))
+	require.Error(t, err)
+}
+
+// A caller that gives up is told apart from a deadline.
+func TestExecuteCallerCancel(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	d := allowDecision()
+	d.Sandbox.TimeoutMS = 0
+	c := newCoord(t, fakeDecider{d: d}, coordinator.WithAuditor(rec))
+	ctx, cancel := context.WithCancel(context.Background())
+	release := make(chan struct{})
+	defer close(release)
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	res, err := c.Execute(ctx, testCall(), coordinator.ToolFunc(func(context.Context, engine.Call) ([]byte, error) {
+		<-release
+		return nil, nil
+	}))
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, "canceled", res.Killed)
+}
+
+func TestToolErrorsAreAuditedWithTheirCode(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	c := newCoord(t, fakeDecider{d: allowDecision()}, coordinator.WithAuditor(rec))
+	_, err := c.Execute(context.Background(), testCall(), coordinator.ToolFunc(func(context.Context, engine.Call) ([]byte, error) {
+		return nil, &coordinator.Error{Code: coordinator.CodeSandboxViolation, Message: "no landlock"}
+	}))
+	require.ErrorIs(t, err, coordinator.ErrSandboxViolation)
+	require.Len(t, rec.outcomes, 1)
+	assert.Equal(t, "sandbox_violation", rec.outcomes[0].Err.Code)
 }
