@@ -132,7 +132,7 @@ func (h *HTTPProxy) post(w http.ResponseWriter, r *http.Request, p engine.Princi
 		h.postBatch(w, r, body)
 		return
 	}
-	msg, err := jsonrpc.DecodeMessage(body)
+	msg, err := decodeClientMessage(body)
 	if err != nil {
 		e := malformedError(body, err)
 		writeRPCError(w, http.StatusBadRequest, e.Code, e.Message)

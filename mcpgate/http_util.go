@@ -19,7 +19,7 @@ func decodeBatch(body []byte) ([]jsonrpc.Message, error) {
 	}
 	msgs := make([]jsonrpc.Message, len(raws))
 	for i, raw := range raws {
-		m, err := jsonrpc.DecodeMessage(raw)
+		m, err := decodeClientMessage(raw)
 		if err != nil {
 			return nil, fmt.Errorf("batch element %d: %w", i, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 
@@ -85,9 +86,11 @@ func (g *Gate) learnList(raw json.RawMessage) (map[string]json.RawMessage, []raw
 	return result, tools, nil
 }
 
-// maxListPages bounds the pages the gate reads when it lists a server's
-// tools itself.
-const maxListPages = 100
+// Bounds of the tool listing the gate does itself.
+const (
+	maxListPages = 100
+	listTimeout  = 30 * time.Second
+)
 
 // lookup returns what the server said about a tool, listing the server's
 // tools first when the client called one it never listed.
@@ -105,6 +108,8 @@ func (g *Gate) lookup(ctx context.Context, s Session, name string) (toolInfo, er
 }
 
 func (g *Gate) refreshTools(ctx context.Context, s Session) error {
+	ctx, cancel := context.WithTimeout(ctx, listTimeout)
+	defer cancel()
 	cursor := ""
 	for range maxListPages {
 		params := map[string]any{}

@@ -3,6 +3,7 @@ package mcpgate
 import (
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"sync/atomic"
 
@@ -52,4 +53,17 @@ func resultResponse(id jsonrpc.ID, result any) *jsonrpc.Response {
 		return errorResponse(id, jsonrpc.CodeInternalError, "toolgate: encode result: "+err.Error())
 	}
 	return &jsonrpc.Response{ID: id, Result: raw}
+}
+
+// decodeClientMessage decodes one message from a client. A response must
+// carry a result or an error.
+func decodeClientMessage(data []byte) (jsonrpc.Message, error) {
+	msg, err := jsonrpc.DecodeMessage(data)
+	if err != nil {
+		return nil, err
+	}
+	if r, ok := msg.(*jsonrpc.Response); ok && r.Result == nil && r.Error == nil {
+		return nil, errors.New("a response needs a result or an error")
+	}
+	return msg, nil
 }

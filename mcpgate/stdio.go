@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 
@@ -24,6 +25,10 @@ type Stdio struct {
 	// MaxMessageBytes bounds one message (default DefaultMaxMessageBytes).
 	MaxMessageBytes int
 }
+
+// serverDrainTimeout is how long ServeStdio waits, once the client is done
+// and the server's input closed, for the server's output to end.
+const serverDrainTimeout = 5 * time.Second
 
 // ErrServerClosed is returned when the server's side ends first.
 var ErrServerClosed = errors.New("mcpgate: the server closed its output")
@@ -47,7 +52,10 @@ func (g *Gate) ServeStdio(ctx context.Context, s Stdio) error {
 		if c, ok := s.ServerIn.(io.Closer); ok {
 			_ = c.Close()
 		}
-		<-serverDone
+		select { // the server's last words, if it ends in time
+		case <-serverDone:
+		case <-time.After(serverDrainTimeout):
+		}
 		return err
 	case err := <-serverDone:
 		cancel()

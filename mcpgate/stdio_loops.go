@@ -22,7 +22,7 @@ func (r *relay) clientLoop(ctx context.Context) error {
 		case err != nil:
 			return err
 		}
-		msg, err := jsonrpc.DecodeMessage(line)
+		msg, err := decodeClientMessage(line)
 		if err != nil {
 			r.reply(malformed(line, err))
 			continue

@@ -94,7 +94,7 @@ func serveMCPHTTP(ctx context.Context, cfg config.Config, f mcpProxyFlags, gate 
 		defer cancel()
 		_ = srv.Shutdown(sctx)
 	}()
-	fmt.Fprintf(s.out, "policyctl: mcp-proxy listening on %s://%s\n", scheme(cfg), ln.Addr())
+	_, _ = fmt.Fprintf(s.out, "policyctl: mcp-proxy listening on %s://%s\n", scheme(cfg), ln.Addr())
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return exitWith(exitUsage, err)
 	}

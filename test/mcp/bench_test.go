@@ -23,12 +23,13 @@ const benchSettings = `settings:
     tools: {}
 `
 
-// BenchmarkToolsCall measures one allowed tools/call (read_file, decided,
-// audited off, result checked for secrets) through the proxy beside the same
+// BenchmarkToolsCall measures one allowed tools/call (read_file: decided,
+// rate-limited, result checked for secrets; audit off) through the proxy beside the same
 // call straight to the same server, over stdio and streamable HTTP, in one
 // run. The proxy's added latency is proxy minus direct.
 func BenchmarkToolsCall(b *testing.B) {
 	e := newEnv(b)
+	e.audit = "" // audit off: the proxy's own cost
 	cfg := filepath.Join(b.TempDir(), "config.yaml")
 	require.NoError(b, os.WriteFile(cfg, []byte(benchSettings), 0o600))
 	proxyFlags := []string{"--config", cfg, "--principal", "dana", "--role", "developer"}
@@ -38,16 +39,14 @@ func BenchmarkToolsCall(b *testing.B) {
 	})
 	b.Run("stdio/proxy", func(b *testing.B) {
 		args := append(proxyFlags, append([]string{"--", toolserverBin}, e.serverArgs()...)...)
-		cmd := e.proxyCmd(b, args...)
-		cmd.Env = append(cmd.Env, "TOOLGATE_AUDIT_SINK=none")
-		benchCalls(b, connect(b, &mcp.CommandTransport{Command: cmd}))
+		benchCalls(b, connect(b, &mcp.CommandTransport{Command: e.proxyCmd(b, args...)}))
 	})
 	upstream := startServerHTTP(b, e)
 	b.Run("http/direct", func(b *testing.B) {
 		benchCalls(b, connect(b, &mcp.StreamableClientTransport{Endpoint: upstream, MaxRetries: -1}))
 	})
 	b.Run("http/proxy", func(b *testing.B) {
-		proxy := startProxyHTTP(b, env{ws: e.ws, calls: e.calls, audit: os.DevNull}, upstream, proxyFlags...)
+		proxy := startProxyHTTP(b, e, upstream, proxyFlags...)
 		benchCalls(b, connect(b, &mcp.StreamableClientTransport{Endpoint: proxy, MaxRetries: -1}))
 	})
 }

@@ -45,9 +45,14 @@ func newEnv(t testing.TB) env {
 	return env{ws: ws, calls: filepath.Join(dir, "calls.log"), audit: filepath.Join(dir, "audit.log")}
 }
 
-// proxyEnv writes the audit trail to the test's audit log.
+// proxyEnv writes the audit trail to the test's audit log (none when the
+// env has no audit path).
 func (e env) proxyEnv() []string {
-	return append(os.Environ(), "TOOLGATE_AUDIT_SINK=file", "TOOLGATE_AUDIT_PATH="+e.audit, "TOOLGATE_LOG_LEVEL=error")
+	out := append(os.Environ(), "TOOLGATE_LOG_LEVEL=error")
+	if e.audit == "" {
+		return append(out, "TOOLGATE_AUDIT_SINK=none")
+	}
+	return append(out, "TOOLGATE_AUDIT_SINK=file", "TOOLGATE_AUDIT_PATH="+e.audit)
 }
 
 // serverCalls is how many tool calls the server received.

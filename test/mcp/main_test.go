@@ -38,7 +38,7 @@ func buildBinaries(dir string) error {
 	policyctlBin = filepath.Join(dir, "policyctl")
 	toolserverBin = filepath.Join(dir, "mcp-toolserver")
 	for pkg, out := range map[string]string{
-		"github.com/toolgate/toolgate/cmd/policyctl":                           policyctlBin,
+		"github.com/toolgate/toolgate/cmd/policyctl":                          policyctlBin,
 		"github.com/toolgate/toolgate/test/mcp/toolserver/cmd/mcp-toolserver": toolserverBin,
 	} {
 		cmd := exec.Command("go", "build", "-o", out, pkg)
