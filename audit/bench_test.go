@@ -35,7 +35,7 @@ func BenchmarkDecision(b *testing.B) {
 	for _, m := range modes {
 		b.Run("file,"+m.name, func(b *testing.B) {
 			l, _ := openFileLogger(b, sink.FileOptions{}, m.opts...)
-			defer l.Close()
+			defer func() { _ = l.Close() }()
 			b.ReportAllocs()
 			defer reportCPU(b)()
 			for b.Loop() {
@@ -48,7 +48,7 @@ func BenchmarkDecision(b *testing.B) {
 	// Many callers at once: with fsync=always they share fsyncs.
 	b.Run("file,fsync=always,parallel", func(b *testing.B) {
 		l, _ := openFileLogger(b, sink.FileOptions{}, WithFsync(FsyncAlways))
-		defer l.Close()
+		defer func() { _ = l.Close() }()
 		b.ReportAllocs()
 		b.SetParallelism(8)
 		b.RunParallel(func(pb *testing.PB) {
@@ -66,9 +66,13 @@ func BenchmarkDecision(b *testing.B) {
 func BenchmarkVerify(b *testing.B) {
 	l, path := openFileLogger(b, sink.FileOptions{}, WithFsync(FsyncNever))
 	for i := 0; i < 1000; i++ {
-		l.Decision(ctx, DecisionEvent{Call: sampleCall(i), Decision: allowDecision("d")})
+		if err := l.Decision(ctx, DecisionEvent{Call: sampleCall(i), Decision: allowDecision("d")}); err != nil {
+			b.Fatal(err)
+		}
 	}
-	l.Close()
+	if err := l.Close(); err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		rep := verifyFiles(b, VerifyOptions{}, path)
@@ -90,6 +94,6 @@ func reportCPU(b *testing.B) func() {
 
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -125,7 +125,7 @@ func Open(cfg Config, extra ...Option) (*Logger, error) {
 	}
 	l, err := New(s, append(opts, extra...)...)
 	if err != nil {
-		s.Close()
+		_ = s.Close()
 		return nil, err
 	}
 	return l, nil

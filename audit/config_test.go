@@ -54,7 +54,7 @@ func TestOpenRejectsBadConfig(t *testing.T) {
 			t.Errorf("%s: Validate accepted it", name)
 		}
 		if l, err := Open(cfg); err == nil {
-			l.Close()
+			_ = l.Close()
 			t.Errorf("%s: Open accepted it", name)
 		}
 	}
@@ -121,7 +121,9 @@ func TestOpenNoneAndStdout(t *testing.T) {
 	if err != nil || !l.Enabled() {
 		t.Fatalf("stdout: %v", err)
 	}
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestLoadKeysRejectWrongTypes(t *testing.T) {

@@ -126,7 +126,7 @@ func TestIntervalSyncFailureRefusesLaterEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	if err := l.Decision(ctx, DecisionEvent{Call: sampleCall(1)}); err != nil {
 		t.Fatal(err)
 	}

@@ -29,13 +29,17 @@ func Example() {
 	if err := l.Decision(context.Background(), audit.DecisionEvent{DecisionID: d.ID, Call: call, Decision: d}); err != nil {
 		panic(err) // the coordinator refuses the call instead
 	}
-	l.Close()
+	if err := l.Close(); err != nil {
+		panic(err)
+	}
 
 	var ev struct {
 		Input  map[string]any `json:"input"`
 		Erased []string       `json:"erased"`
 	}
-	json.Unmarshal(log.Bytes(), &ev)
+	if err := json.Unmarshal(log.Bytes(), &ev); err != nil {
+		panic(err)
+	}
 	args, _ := json.Marshal(ev.Input["tool"].(map[string]any)["arguments"])
 	fmt.Println(string(args), ev.Erased)
 

@@ -41,7 +41,7 @@ func firstSeq(path string) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("audit: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	line, complete, err := readLine(bufio.NewReader(f))
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, errLineTooLong) {
 		return 0, fmt.Errorf("audit: %s: %w", path, err)

@@ -110,7 +110,7 @@ func verifyFiles(t testing.TB, opts VerifyOptions, paths ...string) *Report {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { f.Close() })
+		t.Cleanup(func() { _ = f.Close() })
 		srcs = append(srcs, Source{Name: filepath.Base(p), R: f})
 	}
 	rep, err := Verify(opts, srcs...)

@@ -73,7 +73,9 @@ func TestOutcomeEventFields(t *testing.T) {
 	if err := l.Outcome(ctx, ev); err != nil {
 		t.Fatal(err)
 	}
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	line := readLines(t, path)[0]
 	for _, want := range []string{
 		`{"type":"outcome","seq":1,`, `"tool":"shell.exec"`, `"principal":"bob"`, `"duration_ns":2000000000`,
@@ -94,7 +96,9 @@ func TestRefusedCallRedactsMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	line := readLines(t, path)[0]
 	if strings.Contains(line, "sk_live_zzz") {
 		t.Fatalf("secret in %s", line)
@@ -125,7 +129,9 @@ func TestNopRecordsNothing(t *testing.T) {
 
 func TestClosedLoggerRefuses(t *testing.T) {
 	l, _ := openFileLogger(t, sink.FileOptions{})
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if err := l.Decision(ctx, DecisionEvent{Call: sampleCall(1)}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("got %v", err)
 	}
@@ -158,17 +164,25 @@ func TestOptionsFailAtBuildTime(t *testing.T) {
 func TestResumeContinuesTheChain(t *testing.T) {
 	l, path := openFileLogger(t, sink.FileOptions{})
 	for i := 0; i < 3; i++ {
-		l.Decision(ctx, DecisionEvent{Call: sampleCall(i), Decision: allowDecision("d")})
+		if err := l.Decision(ctx, DecisionEvent{Call: sampleCall(i), Decision: allowDecision("d")}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	seq, hash := l.Head()
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	l = reopen(t, path, sink.FileOptions{})
 	if s2, h2 := l.Head(); s2 != seq || h2 != hash {
 		t.Fatalf("resumed at %d %s, want %d %s", s2, h2, seq, hash)
 	}
-	l.Decision(ctx, DecisionEvent{Call: sampleCall(4), Decision: allowDecision("d")})
+	if err := l.Decision(ctx, DecisionEvent{Call: sampleCall(4), Decision: allowDecision("d")}); err != nil {
+		t.Fatal(err)
+	}
 	seq, hash = l.Head()
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	rep := verifyFiles(t, VerifyOptions{Head: &Head{Seq: seq, Hash: hash}}, path)
 	mustIntact(t, rep)
 	if rep.Events != 4 {
@@ -178,13 +192,15 @@ func TestResumeContinuesTheChain(t *testing.T) {
 
 func TestResumeRefusesGarbage(t *testing.T) {
 	l, path := openFileLogger(t, sink.FileOptions{})
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	writeFile(t, path, "not an event\n")
 	s, err := sink.OpenFile(path, sink.FileOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	if _, err := New(s); err == nil {
 		t.Fatal("a chain was continued from garbage")
 	}
@@ -199,11 +215,15 @@ func TestRotationAndRestartKeepOneChain(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		l.Close()
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
 		l = reopen(t, path, fo, WithFsync(FsyncNever))
 	}
 	seq, hash := l.Head()
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	files := rotatedAndActive(t, path)
 	rep := verifyFiles(t, VerifyOptions{Head: &Head{Seq: seq, Hash: hash}}, files...)
 	mustIntact(t, rep)
@@ -220,7 +240,9 @@ func TestOversizedCallIsRecordedWithoutArguments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	line := readLines(t, path)[0]
 	if len(line) > 4096 || !strings.Contains(line, `"erased":["/input/principal/roles","/input/tool/annotations","/input/tool/arguments"]`) ||
 		!strings.Contains(line, `"input":{"principal":{"id":"alice"},"tool":{"name":"http.get"}}`) {

@@ -8,10 +8,6 @@ import (
 // the form OPA decision logs use.
 const DecisionPath = "toolgate/decision"
 
-// bundleName names the policy set in "bundles", OPA's map of bundle name to
-// revision.
-const bundleName = "toolgate"
-
 // decisionRecord is the body of a decision line. The field order is the
 // order on the wire; the chain header comes before it. Names follow OPA's
 // decision-log event where one applies.

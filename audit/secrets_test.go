@@ -68,7 +68,9 @@ func TestNoSecretReachesTheSink(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		l.Close()
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
 		written, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -108,7 +110,9 @@ func TestHMACCorrelatesAcrossEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	ls := readLines(t, path)
 	macA, macB := hmacHex(tokA), hmacHex(tokB)
 	input1, _, _ := strings.Cut(ls[1], `"result"`)

@@ -59,7 +59,7 @@ func LoadBundleFile(path string) (PolicySet, error) {
 	if err != nil {
 		return PolicySet{}, fmt.Errorf("%w: open bundle: %v", ErrPolicy, err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	b, err := bundle.NewReader(f).WithRegoVersion(ast.RegoV1).Read()
 	if err != nil {
 		return PolicySet{}, fmt.Errorf("%w: read bundle %s: %v", ErrPolicy, path, err)

@@ -23,7 +23,7 @@ func rl(key string, limit int64, per string) engine.RateLimit {
 func TestMemoryFixedWindowBoundary(t *testing.T) {
 	t.Parallel()
 	m := limits.NewMemory()
-	defer m.Close()
+	defer func() { _ = m.Close() }()
 	ctx := context.Background()
 	lim := []engine.RateLimit{rl("principal:alice", 3, "300ms")}
 	for i := 0; i < 3; i++ {
@@ -48,7 +48,7 @@ func TestMemoryFixedWindowBoundary(t *testing.T) {
 func TestMemoryKeysAreIndependent(t *testing.T) {
 	t.Parallel()
 	m := limits.NewMemory()
-	defer m.Close()
+	defer func() { _ = m.Close() }()
 	ctx := context.Background()
 	ok, _, _ := m.Take(ctx, []engine.RateLimit{rl("a", 1, "1h")})
 	require.True(t, ok)
@@ -62,7 +62,7 @@ func TestMemoryKeysAreIndependent(t *testing.T) {
 func TestMemoryAllLimitsApply(t *testing.T) {
 	t.Parallel()
 	m := limits.NewMemory()
-	defer m.Close()
+	defer func() { _ = m.Close() }()
 	ctx := context.Background()
 	lims := []engine.RateLimit{rl("principal:a", 10, "1h"), rl("principal:a|tool:x", 1, "1h")}
 	ok, _, _ := m.Take(ctx, lims)
@@ -74,7 +74,7 @@ func TestMemoryAllLimitsApply(t *testing.T) {
 func TestMemoryRejectsMalformedLimits(t *testing.T) {
 	t.Parallel()
 	m := limits.NewMemory()
-	defer m.Close()
+	defer func() { _ = m.Close() }()
 	for _, bad := range []engine.RateLimit{rl("", 1, "1m"), rl("k", 0, "1m"), rl("k", -5, "1m"), rl("k", 1, "often"), rl("k", 1, "-1m"), rl("k", 1, "0s")} {
 		_, _, err := m.Take(context.Background(), []engine.RateLimit{bad})
 		assert.Error(t, err, "%+v", bad)
@@ -84,7 +84,7 @@ func TestMemoryRejectsMalformedLimits(t *testing.T) {
 func TestMemoryConcurrentTakeAdmitsExactlyTheLimit(t *testing.T) {
 	t.Parallel()
 	m := limits.NewMemory()
-	defer m.Close()
+	defer func() { _ = m.Close() }()
 	var admitted atomic.Int64
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
@@ -107,7 +107,7 @@ func TestMemoryConcurrentTakeAdmitsExactlyTheLimit(t *testing.T) {
 func TestMemoryRefusesLimitsItCannotRefill(t *testing.T) {
 	t.Parallel()
 	m := limits.NewMemory()
-	defer m.Close()
+	defer func() { _ = m.Close() }()
 	_, _, err := m.Take(context.Background(), []engine.RateLimit{rl("k", 100000, "1s")})
 	require.ErrorContains(t, err, "finer than the in-memory store can refill")
 	ok, _, err := m.Take(context.Background(), []engine.RateLimit{rl("k", 30000, "1s")})

@@ -97,7 +97,7 @@ func TestRedisOptionsAreValidated(t *testing.T) {
 	require.Error(t, err)
 	client, err := limits.DialRedis("redis://127.0.0.1:1/0", 0)
 	require.NoError(t, err)
-	defer client.Close()
+	defer func() { _ = client.Close() }()
 	_, err = limits.NewRedis(client, limits.WithOutageMode("fail_open"))
 	require.ErrorContains(t, err, "fail_open")
 	_, err = limits.NewRedis(client, limits.WithRetryInterval(-time.Second))

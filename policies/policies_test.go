@@ -294,7 +294,7 @@ func TestDecisionContract(t *testing.T) {
 
 func checkDecision(t *testing.T, d map[string]any) {
 	t.Helper()
-	want := []string{"allow", "violations", "sandbox", "rate_limits", "audit", "obligations"}
+	want := []string{"allow", "violations", "sandbox", "rate_limits", "concurrency", "audit", "obligations"}
 	if len(d) != len(want) {
 		t.Errorf("decision has keys %v, want exactly %v", keys(d), want)
 	}

@@ -18,7 +18,7 @@ func readGolden(t *testing.T, f Filter) []*Entry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer file.Close()
+	defer func() { _ = file.Close() }()
 	var out []*Entry
 	skipped, err := Read(file, "valid.jsonl", func(e *Entry) error {
 		if f.Match(e) {

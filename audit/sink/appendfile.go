@@ -54,7 +54,7 @@ func openAppend(path string) (*appendFile, error) {
 	}
 	a := &appendFile{path: path, f: f}
 	if err := a.recover(); err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, err
 	}
 	return a, nil

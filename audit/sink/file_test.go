@@ -22,7 +22,7 @@ func openTestFile(t *testing.T, max int64) (*File, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { f.Close() })
+	t.Cleanup(func() { _ = f.Close() })
 	return f, path
 }
 
@@ -66,16 +66,24 @@ func TestFileRotatesBySizeAndKeepsEveryLine(t *testing.T) {
 
 func TestFileLastLineAfterRotation(t *testing.T) {
 	f, _ := openTestFile(t, 100)
-	f.Write(line(1))
-	f.Write(line(2)) // rotates: line 1 is alone in the rotated file
+	if err := f.Write(line(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Write(line(2)); err != nil { // rotates: line 1 is alone in the rotated file
+		t.Fatal(err)
+	}
 	got, err := f.LastLine()
 	if err != nil || !bytes.Equal(got, bytes.TrimSuffix(line(2), []byte("\n"))) {
 		t.Fatalf("last line %q %v", got, err)
 	}
 	// An empty active file (a crash right after rotating) resumes from the
 	// newest rotated file.
-	f.Write(line(3))
-	f.cur.f.Truncate(0)
+	if err := f.Write(line(3)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.cur.f.Truncate(0); err != nil {
+		t.Fatal(err)
+	}
 	f.cur.size = 0
 	got, err = f.LastLine()
 	if err != nil || !bytes.Equal(got, bytes.TrimSuffix(line(2), []byte("\n"))) {
@@ -94,7 +102,7 @@ func TestFileRecoversATornTail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	if err := f.Write(line(4)); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +137,9 @@ func TestFileRejectsBadOptions(t *testing.T) {
 
 func TestFileClosed(t *testing.T) {
 	f, _ := openTestFile(t, 0)
-	f.Close()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if err := f.Write(line(1)); !errors.Is(err, os.ErrClosed) {
 		t.Fatalf("write after close: %v", err)
 	}

@@ -115,13 +115,13 @@ func OpenNATS(o NATSOptions) (*NATS, error) {
 		// at once so the event stays in the spool, not in a memory buffer.
 		nats.ReconnectBufSize(-1))
 	if err != nil {
-		sp.close()
+		_ = sp.close()
 		return nil, fmt.Errorf("sink: nats: %w", err)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		nc.Close()
-		sp.close()
+		_ = sp.close()
 		return nil, fmt.Errorf("sink: jetstream: %w", err)
 	}
 	s := &NATS{o: o, nc: nc, js: js, sp: sp, wake: make(chan struct{}, 1), done: make(chan struct{})}

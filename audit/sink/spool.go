@@ -39,12 +39,12 @@ func openSpool(dir string) (*spool, error) {
 	}
 	cf, err := os.OpenFile(filepath.Join(dir, cursorName), os.O_RDWR|os.O_CREATE, fileMode)
 	if err != nil {
-		file.close()
+		_ = file.close()
 		return nil, fmt.Errorf("sink: %w", err)
 	}
 	s := &spool{dir: dir, file: file, cf: cf}
 	if err := s.loadCursor(); err != nil {
-		s.close()
+		_ = s.close()
 		return nil, err
 	}
 	return s, syncDir(dir)

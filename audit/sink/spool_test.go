@@ -28,14 +28,18 @@ func TestSpoolCursorSurvivesReopen(t *testing.T) {
 	if err := s.setCursor(int64(len(line(0)))); err != nil {
 		t.Fatal(err)
 	}
-	s.close()
+	if err := s.close(); err != nil {
+		t.Fatal(err)
+	}
 	s = spoolWith(t, dir, 0)
-	defer s.close()
+	defer func() { _ = s.close() }()
 	if s.cursor != int64(len(line(0))) || s.pending() != int64(2*len(line(0))) {
 		t.Fatalf("cursor %d pending %d", s.cursor, s.pending())
 	}
 	var got [][]byte
-	s.lines(s.cursor, s.file.size, func(l []byte) error { got = append(got, append([]byte(nil), l...)); return nil })
+	if err := s.lines(s.cursor, s.file.size, func(l []byte) error { got = append(got, append([]byte(nil), l...)); return nil }); err != nil {
+		t.Fatal(err)
+	}
 	if len(got) != 2 || !bytes.Equal(got[0], bytes.TrimSuffix(line(1), []byte("\n"))) {
 		t.Fatalf("lines from cursor: %q", got)
 	}
@@ -45,12 +49,16 @@ func TestSpoolBadCursorRestartsFromZero(t *testing.T) {
 	for name, c := range map[string]int64{"past the end": 1 << 20, "mid-line": 5, "negative": -1} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			spoolWith(t, dir, 2).close()
+			if err := spoolWith(t, dir, 2).close(); err != nil {
+				t.Fatal(err)
+			}
 			var b [cursorBytes]byte
 			binary.LittleEndian.PutUint64(b[:], uint64(c))
-			os.WriteFile(filepath.Join(dir, cursorName), b[:], fileMode)
+			if err := os.WriteFile(filepath.Join(dir, cursorName), b[:], fileMode); err != nil {
+				t.Fatal(err)
+			}
 			s := spoolWith(t, dir, 0)
-			defer s.close()
+			defer func() { _ = s.close() }()
 			if s.cursor != 0 {
 				t.Fatalf("cursor %d", s.cursor)
 			}
@@ -61,7 +69,9 @@ func TestSpoolBadCursorRestartsFromZero(t *testing.T) {
 func TestSpoolCompactionKeepsTheLastLine(t *testing.T) {
 	dir := t.TempDir()
 	s := spoolWith(t, dir, 3)
-	s.setCursor(s.file.size)
+	if err := s.setCursor(s.file.size); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.compact(); err != nil {
 		t.Fatal(err)
 	}
@@ -72,10 +82,12 @@ func TestSpoolCompactionKeepsTheLastLine(t *testing.T) {
 	if err != nil || !bytes.Equal(last, bytes.TrimSuffix(line(2), []byte("\n"))) {
 		t.Fatalf("last line %q %v", last, err)
 	}
-	s.close()
+	if err := s.close(); err != nil {
+		t.Fatal(err)
+	}
 	// After a restart too, and new lines take over from the head.
 	s = spoolWith(t, dir, 1)
-	defer s.close()
+	defer func() { _ = s.close() }()
 	if last, _ := s.lastLine(); !bytes.Equal(last, bytes.TrimSuffix(line(0), []byte("\n"))) {
 		t.Fatalf("last line after new write %q", last)
 	}

@@ -90,7 +90,7 @@ func verifyFiles(opts audit.VerifyOptions, paths []string) (*audit.Report, error
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		srcs[i] = audit.Source{Name: p, R: f}
 	}
 	return audit.Verify(opts, srcs...)
@@ -119,17 +119,17 @@ func printVerify(w io.Writer, rep *audit.Report, format string) error {
 		return fmt.Errorf("--format %q: want text or json", format)
 	}
 	for _, t := range rep.Torn {
-		fmt.Fprintf(w, "TORN %s: last line has no newline (%d bytes): a write cut short by a crash; every line before it verifies\n", t.Position, t.Bytes)
+		_, _ = fmt.Fprintf(w, "TORN %s: last line has no newline (%d bytes): a write cut short by a crash; every line before it verifies\n", t.Position, t.Bytes)
 	}
 	if b := rep.Break; b != nil {
-		fmt.Fprintf(w, "BROKEN %s: %s: %s\n", b.Position, b.Kind, b.Detail)
-		fmt.Fprintf(w, "verified %d events before the break\n", rep.Events)
+		_, _ = fmt.Fprintf(w, "BROKEN %s: %s: %s\n", b.Position, b.Kind, b.Detail)
+		_, _ = fmt.Fprintf(w, "verified %d events before the break\n", rep.Events)
 		return nil
 	}
-	fmt.Fprintf(w, "ok: %d events in %d files, seq %d-%d, %d checkpoints, %d signatures verified\nhead: %d:%s\n",
+	_, _ = fmt.Fprintf(w, "ok: %d events in %d files, seq %d-%d, %d checkpoints, %d signatures verified\nhead: %d:%s\n",
 		rep.Events, rep.Files, rep.FirstSeq, rep.LastSeq, rep.Checkpoints, rep.Signed, rep.LastSeq, rep.Head)
 	if rep.Checkpoints > 0 && rep.Signed == 0 {
-		fmt.Fprintln(w, "note: checkpoint signatures not checked (no --pubkey)")
+		_, _ = fmt.Fprintln(w, "note: checkpoint signatures not checked (no --pubkey)")
 	}
 	return nil
 }

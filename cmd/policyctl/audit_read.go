@@ -80,7 +80,7 @@ func scanFile(path string, flt query.Filter, fn func(*query.Entry), warn io.Writ
 	if err != nil {
 		return err
 	}
-	defer file.Close()
+	defer func() { _ = file.Close() }()
 	skipped, err := query.Read(file, path, func(e *query.Entry) error {
 		if flt.Match(e) {
 			fn(e)
@@ -88,7 +88,7 @@ func scanFile(path string, flt query.Filter, fn func(*query.Entry), warn io.Writ
 		return nil
 	})
 	if skipped > 0 {
-		fmt.Fprintf(warn, "policyctl: %s: skipped %d unreadable line(s); run `policyctl audit verify`\n", path, skipped)
+		_, _ = fmt.Fprintf(warn, "policyctl: %s: skipped %d unreadable line(s); run `policyctl audit verify`\n", path, skipped)
 	}
 	return err
 }
@@ -145,10 +145,10 @@ func printEntries(w io.Writer, es []*query.Entry, format string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tSEQ\tTYPE\tTOOL\tPRINCIPAL\tRESULT\tDETAIL")
+	_, _ = fmt.Fprintln(tw, "TIME\tSEQ\tTYPE\tTOOL\tPRINCIPAL\tRESULT\tDETAIL")
 	for _, e := range es {
 		res, detail := summarize(e)
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", e.Time.UTC().Format(time.RFC3339),
+		_, _ = fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", e.Time.UTC().Format(time.RFC3339),
 			e.Seq, e.Type, e.Tool, e.Principal, res, detail)
 	}
 	return tw.Flush()

@@ -37,7 +37,7 @@ func newAuditStatsCmd() *cobra.Command {
 
 func printStats(w io.Writer, st *query.Stats) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "decisions: %d (allowed %d, refused %d), outcomes: %d\n\n", st.Decisions, st.Allowed, st.Refused, st.Outcomes)
+	_, _ = fmt.Fprintf(tw, "decisions: %d (allowed %d, refused %d), outcomes: %d\n\n", st.Decisions, st.Allowed, st.Refused, st.Outcomes)
 	countTable(tw, "TOOL", st.ByTool, st.Durations)
 	countTable(tw, "PRINCIPAL", st.ByPrincipal, nil)
 	intTable(tw, "VIOLATION CODE", st.ByCode)
@@ -50,7 +50,7 @@ func countTable(tw *tabwriter.Writer, title string, m map[string]*query.Count, d
 	if len(m) == 0 {
 		return
 	}
-	fmt.Fprintf(tw, "%s\tDECISIONS\tALLOWED\tREFUSED\tRUNS\tFAILED\tAVG RUN\tMAX RUN\n", title)
+	_, _ = fmt.Fprintf(tw, "%s\tDECISIONS\tALLOWED\tREFUSED\tRUNS\tFAILED\tAVG RUN\tMAX RUN\n", title)
 	for _, k := range query.Sorted(m, func(c *query.Count) int { return c.Decisions + c.Outcomes }) {
 		c := m[k]
 		avg, mx := "-", "-"
@@ -58,20 +58,20 @@ func countTable(tw *tabwriter.Writer, title string, m map[string]*query.Count, d
 			avg = (d.Total / time.Duration(d.N)).Round(time.Microsecond).String()
 			mx = d.Max.Round(time.Microsecond).String()
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", orDash(k), c.Decisions, c.Allowed, c.Refused, c.Outcomes, c.Failed, avg, mx)
+		_, _ = fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", orDash(k), c.Decisions, c.Allowed, c.Refused, c.Outcomes, c.Failed, avg, mx)
 	}
-	fmt.Fprintln(tw)
+	_, _ = fmt.Fprintln(tw)
 }
 
 func intTable(tw *tabwriter.Writer, title string, m map[string]int) {
 	if len(m) == 0 {
 		return
 	}
-	fmt.Fprintf(tw, "%s\tCOUNT\n", title)
+	_, _ = fmt.Fprintf(tw, "%s\tCOUNT\n", title)
 	for _, k := range query.Sorted(m, func(n int) int { return n }) {
-		fmt.Fprintf(tw, "%s\t%d\n", k, m[k])
+		_, _ = fmt.Fprintf(tw, "%s\t%d\n", k, m[k])
 	}
-	fmt.Fprintln(tw)
+	_, _ = fmt.Fprintln(tw)
 }
 
 func orDash(s string) string {

@@ -106,16 +106,16 @@ func printBench(s streams, format string, rep benchReport) error {
 	if format == "json" {
 		return json.NewEncoder(s.out).Encode(rep)
 	}
-	fmt.Fprintf(s.out, "%d distinct calls, %d Check samples, %d raw OPA samples\n\n",
+	_, _ = fmt.Fprintf(s.out, "%d distinct calls, %d Check samples, %d raw OPA samples\n\n",
 		rep.Calls, rep.Check.Samples, rep.RawOPA.Samples)
-	fmt.Fprintf(s.out, "%-8s %10s %10s %10s %12s %12s\n", "", "p50 µs", "p90 µs", "p99 µs", "ops/s", "allocs/op")
+	_, _ = fmt.Fprintf(s.out, "%-8s %10s %10s %10s %12s %12s\n", "", "p50 µs", "p90 µs", "p99 µs", "ops/s", "allocs/op")
 	for _, row := range []struct {
 		name string
 		st   latencyStats
 	}{{"check", rep.Check}, {"raw opa", rep.RawOPA}} {
-		fmt.Fprintf(s.out, "%-8s %10.1f %10.1f %10.1f %12.0f %12.0f\n",
+		_, _ = fmt.Fprintf(s.out, "%-8s %10.1f %10.1f %10.1f %12.0f %12.0f\n",
 			row.name, row.st.P50, row.st.P90, row.st.P99, row.st.OpsPerSec, row.st.AllocsPerOp)
 	}
-	fmt.Fprintf(s.out, "\nratio check/raw: p50 %.2f, p99 %.2f\n", rep.RatioP50, rep.RatioP99)
+	_, _ = fmt.Fprintf(s.out, "\nratio check/raw: p50 %.2f, p99 %.2f\n", rep.RatioP50, rep.RatioP99)
 	return nil
 }

@@ -68,7 +68,7 @@ func newBundleBuildCmd(s streams) *cobra.Command {
 			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
 				return exitWith(exitUsage, err)
 			}
-			fmt.Fprintf(s.out, "wrote %s: %d modules, revision %q, signed: %t\n", out, len(b.Modules), revision, sf.keyFile != "")
+			_, _ = fmt.Fprintf(s.out, "wrote %s: %d modules, revision %q, signed: %t\n", out, len(b.Modules), revision, sf.keyFile != "")
 			return nil
 		},
 	}
@@ -110,7 +110,7 @@ func newBundleSignCmd(s streams) *cobra.Command {
 			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
 				return exitWith(exitUsage, err)
 			}
-			fmt.Fprintf(s.out, "signed %s with key %q (%s)\n", out, sf.keyID, sf.alg)
+			_, _ = fmt.Fprintf(s.out, "signed %s with key %q (%s)\n", out, sf.keyID, sf.alg)
 			return nil
 		},
 	}
@@ -138,7 +138,7 @@ func newBundleVerifyCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(s.out, "%s: ok, revision %s, signature checked: %t, tests run: %t\n",
+			_, _ = fmt.Fprintf(s.out, "%s: ok, revision %s, signature checked: %t, tests run: %t\n",
 				args[0], rev, sf.keyFile != "", !noTests)
 			return nil
 		},
@@ -194,13 +194,13 @@ func writeFileAtomic(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return err
 	}
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return err
 	}
 	if err := tmp.Close(); err != nil {

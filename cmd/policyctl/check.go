@@ -39,12 +39,12 @@ Exit status: 0 clean, 3 any problem.`,
 			problems = append(problems, formatCheck(args)...)
 			problems = append(problems, contractCheck(cmd.Context(), args, callsDir)...)
 			for _, p := range problems {
-				fmt.Fprintln(s.err, p)
+				_, _ = fmt.Fprintln(s.err, p)
 			}
 			if len(problems) > 0 {
 				return exitWith(exitPolicy, fmt.Errorf("%d problems", len(problems)))
 			}
-			fmt.Fprintln(s.out, "ok: strict compile, formatting and decision contract")
+			_, _ = fmt.Fprintln(s.out, "ok: strict compile, formatting and decision contract")
 			return nil
 		},
 	}

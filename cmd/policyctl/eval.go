@@ -139,7 +139,7 @@ func printResults(w io.Writer, format string, results []evalResult) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tTOOL\tPRINCIPAL\tRESULT\tREASONS")
+	_, _ = fmt.Fprintln(tw, "SOURCE\tTOOL\tPRINCIPAL\tRESULT\tREASONS")
 	allowed := 0
 	for _, r := range results {
 		result, reasons := "allow", strings.Join(r.Obligations, ",")
@@ -151,7 +151,7 @@ func printResults(w io.Writer, format string, results []evalResult) error {
 		default:
 			allowed++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Source, r.Tool, r.Principal, result, truncate(reasons, 100))
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Source, r.Tool, r.Principal, result, truncate(reasons, 100))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -105,7 +105,7 @@ func TestEvalAudit(t *testing.T) {
 	assert.Equal(t, exitDenied, code)
 	f, err := os.Open(log)
 	require.NoError(t, err)
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	rep, err := audit.Verify(audit.VerifyOptions{}, audit.Source{Name: log, R: f})
 	require.NoError(t, err)
 	require.NoError(t, rep.Err())

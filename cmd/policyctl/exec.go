@@ -91,7 +91,7 @@ func runExec(cmd *cobra.Command, f execFlags, args []string) error {
 	res, err := coord.Execute(ctx, call, tool)
 	_, _ = cmd.OutOrStdout().Write(res.Output)
 	if f.verbose && len(res.Layers) > 0 {
-		fmt.Fprintf(cmd.ErrOrStderr(), "policyctl: sandbox layers: %s\n", strings.Join(res.Layers, ", "))
+		_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "policyctl: sandbox layers: %s\n", strings.Join(res.Layers, ", "))
 	}
 	return execExit(cmd.ErrOrStderr(), res, err)
 }
@@ -171,7 +171,7 @@ func execExit(stderr io.Writer, res coordinator.Result, err error) error {
 		return exitWith(exitSandbox, err)
 	case res.Killed != "":
 		// Before other errors: a timeout also comes back as a context error.
-		fmt.Fprintf(stderr, "policyctl: killed: %s\n", res.Killed)
+		_, _ = fmt.Fprintf(stderr, "policyctl: killed: %s\n", res.Killed)
 	case err != nil:
 		return exitWith(exitRefused, err)
 	default:

@@ -81,7 +81,7 @@ func readFile(p string) ([]callDoc, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	if strings.HasSuffix(p, ".jsonl") {
 		return readLines(p, f)
 	}

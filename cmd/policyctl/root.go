@@ -76,10 +76,10 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(errOut, "policyctl:", ee.err)
+			_, _ = fmt.Fprintln(errOut, "policyctl:", ee.err)
 		}
 		return ee.code
 	}
-	fmt.Fprintln(errOut, "policyctl:", err)
+	_, _ = fmt.Fprintln(errOut, "policyctl:", err)
 	return exitUsage
 }

@@ -31,7 +31,7 @@ support, and finds writable cgroup v1 memory and pids hierarchies. Exit status 0
 			if err != nil {
 				return exitWith(exitSandbox, err)
 			}
-			fmt.Fprint(cmd.OutOrStdout(), r.Capabilities())
+			_, _ = fmt.Fprint(cmd.OutOrStdout(), r.Capabilities())
 			return nil
 		},
 	}

@@ -65,7 +65,7 @@ func runServe(ctx context.Context, cfg config.Config, policyDir string, s stream
 			}
 		}()
 	}
-	fmt.Fprintf(s.out, "policyctl serve: listening on %s://%s (policy revision %s)\n",
+	_, _ = fmt.Fprintf(s.out, "policyctl serve: listening on %s://%s (policy revision %s)\n",
 		scheme(cfg), ln.Addr(), svc.engine.Revision())
 	if err := svc.api.Serve(ctx, ln, timeouts(cfg.Server)); err != nil {
 		return exitWith(exitUsage, err)
@@ -85,12 +85,12 @@ func listen(cfg config.Config, anonymous bool) (net.Listener, error) {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	if anonymous && !httpapi.IsLoopback(ln.Addr().String()) {
-		ln.Close()
+		_ = ln.Close()
 		return nil, errors.New("refusing to serve without authentication: " + ln.Addr().String() + " is not loopback")
 	}
 	tc, err := tlsConfig(cfg.Server.TLS)
 	if err != nil {
-		ln.Close()
+		_ = ln.Close()
 		return nil, err
 	}
 	if tc != nil {

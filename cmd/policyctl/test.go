@@ -37,7 +37,7 @@ Exit status: 0 all passed, 4 a test failed or coverage is below --threshold,
 				return exitWith(exitTestsFailed, fmt.Errorf("%d passed, %d failed, %d errors", rep.Passed, rep.Failed, rep.Errored))
 			}
 			if coverage || threshold > 0 {
-				fmt.Fprintf(s.out, "Coverage: %.2f%%\n", rep.Coverage)
+				_, _ = fmt.Fprintf(s.out, "Coverage: %.2f%%\n", rep.Coverage)
 			}
 			if rep.Coverage < threshold {
 				return exitWith(exitTestsFailed, coverageError(rep, threshold))

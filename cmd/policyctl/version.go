@@ -16,12 +16,12 @@ func newVersionCmd(s streams) *cobra.Command {
 		Short: "Print the version of policyctl and of the embedded OPA",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(s.out, "policyctl %s\n", version)
+			_, _ = fmt.Fprintf(s.out, "policyctl %s\n", version)
 			if bi, ok := debug.ReadBuildInfo(); ok {
-				fmt.Fprintf(s.out, "go %s\n", bi.GoVersion)
+				_, _ = fmt.Fprintf(s.out, "go %s\n", bi.GoVersion)
 				for _, d := range bi.Deps {
 					if d.Path == "github.com/open-policy-agent/opa" {
-						fmt.Fprintf(s.out, "opa %s\n", d.Version)
+						_, _ = fmt.Fprintf(s.out, "opa %s\n", d.Version)
 					}
 				}
 			}

@@ -20,7 +20,7 @@ var reAssignment = regexp.MustCompile(`(?i)(?:password|passwd|passphrase|secret(
 // findAssignments appends the values of credential assignments in s:
 // password=hunter22, "api_key": "…", Authorization: Bearer …, Pwd=…;
 func findAssignments(s string, out []SecretMatch) []SecretMatch {
-	if strings.IndexAny(s, ":=") < 0 || !hasAssignmentStem(s) {
+	if !strings.ContainsAny(s, ":=") || !hasAssignmentStem(s) {
 		return out
 	}
 	// Only accepted values count toward the cap: decoys like "token: x"

@@ -231,7 +231,7 @@ func (w *shellWalker) findExec(sc *shellScope, args []shellWord, st *syntax.Stmt
 			continue
 		}
 		j := i + 1
-		for j < len(args) && !(args[j].lit && (args[j].val == ";" || args[j].val == "+")) {
+		for j < len(args) && (!args[j].lit || (args[j].val != ";" && args[j].val != "+")) {
 			j++
 		}
 		if j > i+1 {

@@ -67,7 +67,7 @@ func subStatement(src string, toks []sqlTok, i int) SQLStatement {
 	end := i + 1
 	// The statement ends where its depth is left, or at the ')' closing the
 	// group it sits in (a ')' at depth 0 is unbalanced: stop there too).
-	for end < len(toks) && toks[end].depth >= d && !(toks[end].depth == d && isPunct(src, toks[end], ')')) {
+	for end < len(toks) && toks[end].depth >= d && (toks[end].depth != d || !isPunct(src, toks[end], ')')) {
 		end++
 	}
 	scope := toks[:end]
@@ -140,7 +140,7 @@ func hasWhere(src string, toks []sqlTok, i int, d int32) bool {
 			continue
 		}
 		end := j + 1
-		for end < len(toks) && !(toks[end].depth == d && toks[end].kind == tokWord && whereEnders[lowerWord(src, toks[end])]) {
+		for end < len(toks) && (toks[end].depth != d || toks[end].kind != tokWord || !whereEnders[lowerWord(src, toks[end])]) {
 			end++
 		}
 		if !trivialCondition(src, toks[j+1:end], d, 0) {
@@ -189,7 +189,7 @@ func isKeyword(src string, t sqlTok) bool {
 		return false
 	}
 	for _, c := range []byte(tokText(src, t)) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_') {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && c != '_' {
 			return false
 		}
 	}

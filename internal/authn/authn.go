@@ -110,7 +110,7 @@ func bearer(r *http.Request) (string, error) {
 	scheme, tok, ok := strings.Cut(h[0], " ")
 	tok = strings.TrimSpace(tok)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return "", fail(ReasonMalformed, errors.New("Authorization is not a Bearer credential"))
+		return "", fail(ReasonMalformed, errors.New("the Authorization header is not a Bearer credential"))
 	}
 	return tok, nil
 }

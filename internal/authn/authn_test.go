@@ -32,11 +32,10 @@ const (
 )
 
 type fixture struct {
-	auth    authn.Authenticator
-	key     *rsa.PrivateKey
-	other   *rsa.PrivateKey
-	pubPEM  []byte
-	hmacKey []byte
+	auth   authn.Authenticator
+	key    *rsa.PrivateKey
+	other  *rsa.PrivateKey
+	pubPEM []byte
 }
 
 func newFixture(t *testing.T) fixture {

@@ -110,7 +110,7 @@ func TestOversizedChunkedBody(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := e.srv.Client().Do(req)
 	require.NoError(t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	assert.Zero(t, req.ContentLength, "a pipe body has no declared length: it is sent chunked")
 }

@@ -105,7 +105,7 @@ func (e env) send(t *testing.T, req *http.Request) reply {
 	}
 	resp, err := e.srv.Client().Do(req)
 	require.NoError(t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	req.Body = io.NopCloser(bytes.NewReader(reqBody))
@@ -150,7 +150,7 @@ func (failingAuditor) Outcome(context.Context, audit.OutcomeEvent) error   { ret
 
 func readReply(t *testing.T, resp *http.Response) reply {
 	t.Helper()
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return reply{status: resp.StatusCode, header: resp.Header, body: body}

@@ -38,15 +38,15 @@ func TestGracefulShutdownDrains(t *testing.T) {
 			answered <- -1
 			return
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		answered <- resp.StatusCode
 	}()
 	require.Eventually(t, func() bool { return inFlight(t, url) >= 1 }, 5*time.Second, 10*time.Millisecond)
 	cancel()
 	time.Sleep(100 * time.Millisecond)
 	select {
-	case <-served:
-		t.Fatal("Serve returned while a request was in flight")
+	case err := <-served:
+		t.Fatalf("Serve returned while a request was in flight: %v", err)
 	default:
 	}
 	close(release)
@@ -63,7 +63,7 @@ func inFlight(t *testing.T, url string) int {
 	if err != nil {
 		return 0
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	r := readReply(t, resp)
 	for _, line := range strings.Split(string(r.body), "\n") {
 		if strings.HasPrefix(line, "toolgate_http_in_flight_requests ") {

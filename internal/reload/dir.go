@@ -88,7 +88,7 @@ func snapshot(src, dst string) (string, error) {
 		}
 		n, err := copyFile(path, filepath.Join(dst, rel), MaxSetBytes-total)
 		total += n
-		fmt.Fprintf(h, "%s\x00%d\x00", rel, n)
+		_, _ = fmt.Fprintf(h, "%s\x00%d\x00", rel, n)
 		if err == nil {
 			err = hashFile(h, filepath.Join(dst, rel))
 		}
@@ -105,7 +105,7 @@ func copyFile(src, dst string, budget int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer in.Close()
+	defer func() { _ = in.Close() }()
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return 0, err
 	}
@@ -128,7 +128,7 @@ func hashFile(h io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	_, err = io.Copy(h, f)
 	return err
 }
@@ -140,7 +140,7 @@ func (d *Dir) Watch(ctx context.Context, notify func()) error {
 	if err != nil {
 		return err
 	}
-	defer w.Close()
+	defer func() { _ = w.Close() }()
 	if err := addTree(w, d.dir); err != nil {
 		return err
 	}

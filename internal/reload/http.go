@@ -44,7 +44,7 @@ func (h *HTTP) Fetch(ctx context.Context) (*Candidate, error) {
 	if err != nil {
 		return nil, stageErr(StageFetch, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	switch resp.StatusCode {
 	case http.StatusNotModified:
 		return nil, nil

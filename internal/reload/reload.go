@@ -211,7 +211,11 @@ func (r *Reloader) Run(ctx context.Context, l Loader) error {
 	for {
 		select {
 		case <-ctx.Done():
-			<-werr
+			// Shutting down is not an error; a watcher that failed as it
+			// stopped is only worth a log line.
+			if err := <-werr; err != nil {
+				r.log.Warn().Err(err).Str("source", r.src.String()).Msg("policy watch stopped with an error")
+			}
 			return nil
 		case err := <-werr:
 			return fmt.Errorf("watch %s: %w", r.src, err)

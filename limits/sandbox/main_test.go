@@ -43,14 +43,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// hogKeep keeps goHog's memory reachable.
+var hogKeep [][]byte
+
 func goHog() {
-	var keep [][]byte
 	for {
 		b := make([]byte, 1<<20)
 		for i := 0; i < len(b); i += pageSize {
 			b[i] = 1
 		}
-		keep = append(keep, b)
+		hogKeep = append(hogKeep, b)
 	}
 }
 

@@ -171,8 +171,8 @@ func newHelperPipes() (*helperPipes, error) {
 	}
 	sr, sw, err := os.Pipe()
 	if err != nil {
-		cr.Close()
-		cw.Close()
+		_ = cr.Close()
+		_ = cw.Close()
 		return nil, err
 	}
 	return &helperPipes{configR: cr, configW: cw, statusR: sr, statusW: sw}, nil

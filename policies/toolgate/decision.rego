@@ -48,6 +48,7 @@ decision := {
 	"violations": violations,
 	"sandbox": sandbox.sandbox,
 	"rate_limits": ratelimit.rate_limits,
+	"concurrency": ratelimit.concurrency,
 	"audit": {
 		"level": auditspec.level(count(violations) > 0, lib.risk),
 		"redact": auditspec.redact,

@@ -19,6 +19,10 @@ test_an_allowed_read_has_the_whole_decision if {
 			{"key": "tenant:acme|principal:alice", "limit": 300, "per": "1m", "local_fallback": true},
 			{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h", "local_fallback": true},
 		],
+		"concurrency": [
+			{"key": "principal:alice|tool:fs.read_file", "limit": 8},
+			{"key": "principal:alice", "limit": 16},
+		],
 		"audit": {"level": "info", "redact": []},
 		"obligations": [],
 	} with input as fx.read_call(fx.path("notes/todo.md", "/srv/work/notes/todo.md"))
@@ -39,6 +43,7 @@ test_the_empty_input_is_denied_with_a_complete_decision if {
 	d.allow == false
 	[v.code | some v in d.violations] == ["unauthenticated", "unknown_principal", "unknown_tool"]
 	d.rate_limits == []
+	d.concurrency == []
 	d.obligations == []
 	d.audit == {"level": "warn", "redact": []}
 	d.sandbox.network == "none"

@@ -75,7 +75,9 @@ func TestKillMidWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	seq, hash := l.Head()
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	rep := verify(t, audit.VerifyOptions{Head: &audit.Head{Seq: seq, Hash: hash}}, path)
 	if err := rep.Err(); err != nil || rep.Events != events+1 {
 		t.Fatalf("after recovery: %v, %d events, want %d", err, rep.Events, events+1)
@@ -97,13 +99,13 @@ func killWriter(t *testing.T, path string, after time.Duration) {
 		t.Fatal(err)
 	}
 	if ready, err := bufio.NewReader(out).ReadString('\n'); err != nil || ready != "ready\n" {
-		cmd.Process.Kill()
-		cmd.Wait()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
 		t.Fatalf("writer did not start: %q %v", ready, err)
 	}
 	time.Sleep(after)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Wait()
+	_ = cmd.Wait() // "signal: killed", as intended
 }

@@ -87,7 +87,7 @@ func verify(t *testing.T, opts audit.VerifyOptions, path string) *audit.Report {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		srcs = append(srcs, audit.Source{Name: filepath.Base(p), R: f})
 	}
 	rep, err := audit.Verify(opts, srcs...)

@@ -97,7 +97,7 @@ log: {level: error}
 		resp, err := c.Post(r.url+"/v1/check", "application/json",
 			strings.NewReader(`{"tool": {"name": "`+tool+`", "arguments": {}}}`))
 		require.NoError(t, err)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return resp.StatusCode
 	}
 	assert.Equal(t, http.StatusOK, status(withCert, testpolicies.ToolEcho), "alice (OU dev) may echo")

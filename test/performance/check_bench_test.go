@@ -71,7 +71,7 @@ func BenchmarkCheck(b *testing.B) {
 		b.Run("audit=file/fsync="+fsync, func(b *testing.B) {
 			l, err := audit.Open(audit.Config{Sink: audit.SinkFile, Path: filepath.Join(b.TempDir(), "audit.log"), Fsync: fsync})
 			require.NoError(b, err)
-			defer l.Close()
+			defer func() { _ = l.Close() }()
 			benchCheck(b, coordinator.WithAuditor(l))
 		})
 	}

@@ -6,6 +6,7 @@ package sandbox_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"sync"
@@ -31,7 +32,10 @@ const (
 // before any test starts.
 func TestMain(m *testing.M) {
 	sandbox.Main()
-	os.Setenv(parentSecretName, parentSecretValue)
+	if err := os.Setenv(parentSecretName, parentSecretValue); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	os.Exit(m.Run())
 }
 

@@ -17,7 +17,7 @@ func listener(t *testing.T) (port string, accepted *atomic.Int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
+	t.Cleanup(func() { _ = ln.Close() })
 	accepted = new(atomic.Int64)
 	go func() {
 		for {
@@ -26,7 +26,7 @@ func listener(t *testing.T) (port string, accepted *atomic.Int64) {
 				return
 			}
 			accepted.Add(1)
-			c.Close()
+			_ = c.Close()
 		}
 	}()
 	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), accepted

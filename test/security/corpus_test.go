@@ -103,7 +103,7 @@ func loadFile(t *testing.T, kind, file string, known map[string]bool) []corpusCa
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	class := strings.TrimSuffix(filepath.Base(file), ".jsonl")
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLineBytes)
@@ -306,7 +306,6 @@ func runMalicious(t *testing.T, coord *coordinator.Coordinator, c corpusCase) {
 	if !hasCode(d.Violations, c.Code) {
 		t.Errorf("%s: the refusal names %s but the decision does not", c.pos, c.Code)
 	}
-	return
 }
 
 // runBenign asserts the call passes Check with no violation. It reports
@@ -358,8 +357,8 @@ func summary(all []outcome) string {
 			r = &row{}
 			rows[o.class] = r
 		}
-		switch {
-		case o.kind == "malicious":
+		switch o.kind {
+		case "malicious":
 			r.mal++
 			if o.pass {
 				r.malOK++

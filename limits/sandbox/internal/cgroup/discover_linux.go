@@ -91,7 +91,7 @@ func cgroupMounts(path string) ([]mount, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var out []mount
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {

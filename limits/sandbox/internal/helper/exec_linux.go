@@ -53,7 +53,7 @@ func execTool(cfg *Config, cgroups []int) {
 		}
 	}
 	// Go threads may block signals; the tool starts with none blocked.
-	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&empty)), 0, unsafe.Sizeof(empty), 0, 0)
+	_, _, _ = unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&empty)), 0, unsafe.Sizeof(empty), 0, 0)
 	if as.Cur > 0 {
 		_, _, e := unix.RawSyscall6(unix.SYS_PRLIMIT64, 0, unix.RLIMIT_AS, uintptr(unsafe.Pointer(&as)), 0, 0, 0)
 		if e != 0 {
@@ -70,8 +70,9 @@ func execTool(cfg *Config, cgroups []int) {
 func rawFail(report []byte, e unix.Errno) {
 	report = appendUint(report, uint64(e))
 	report = append(report, reportSuffix...)
-	unix.RawSyscall(unix.SYS_WRITE, StatusFD, uintptr(unsafe.Pointer(&report[0])), uintptr(len(report)))
-	unix.RawSyscall(unix.SYS_EXIT_GROUP, ExitExecFailed, 0, 0)
+	// Nothing is left to report a failed write to: the exit status says it.
+	_, _, _ = unix.RawSyscall(unix.SYS_WRITE, StatusFD, uintptr(unsafe.Pointer(&report[0])), uintptr(len(report)))
+	_, _, _ = unix.RawSyscall(unix.SYS_EXIT_GROUP, ExitExecFailed, 0, 0)
 }
 
 // appendUint formats v in decimal within b's capacity.

@@ -80,7 +80,7 @@ func restrictLandlock(l *Landlock) error {
 		return fmt.Errorf("create ruleset: %w", e)
 	}
 	ruleset := int(fd)
-	defer unix.Close(ruleset)
+	defer func() { _ = unix.Close(ruleset) }()
 	for _, p := range l.ReadPaths {
 		if err := addPathRule(ruleset, p, readRights&handled); err != nil {
 			return err
@@ -107,7 +107,7 @@ func addPathRule(ruleset int, path string, rights uint64) error {
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
-	defer unix.Close(fd)
+	defer func() { _ = unix.Close(fd) }()
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
 		return fmt.Errorf("stat %s: %w", path, err)

@@ -66,7 +66,7 @@ func readConfig() (*Config, error) {
 	if f == nil {
 		return nil, errors.New("no config descriptor")
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
 	if err != nil {
 		return nil, err
