@@ -1,6 +1,7 @@
 package mcpgate_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -75,12 +76,17 @@ func TestCaseVariantArgumentsAreRefused(t *testing.T) {
 func TestServerNoiseIsDropped(t *testing.T) {
 	t.Parallel()
 	ws := workspace(t, nil)
+	// The injected response answers an id the client never used. (A response
+	// to an id that is pending cannot be told from the real one: the server
+	// owns its answers; tools/call results are checked whatever they are.)
 	noise := "garbage from the server\n" +
-		`{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"AKIAIOSFODNN7EXAMPLE"}]}}` + "\n"
+		`{"jsonrpc":"2.0","id":99,"result":{"content":[{"type":"text","text":"AKIAIOSFODNN7EXAMPLE"}]}}` + "\n"
 	s := startStdio(t, newGate(t, newEngine(t, ws)), developer, ws, noise)
 	c := s.raw()
-	c.send(t, `{"jsonrpc":"2.0","id":1,"method":"ping"}`)
-	m := c.recv(t)
-	assert.Equal(t, float64(1), m["id"])
-	assert.Equal(t, map[string]any{}, m["result"], "the real ping result, not the injected one")
+	for id := 1; id <= 2; id++ {
+		c.send(t, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"ping"}`, id))
+		m := c.recv(t)
+		assert.Equal(t, float64(id), m["id"], "only answers to the client's own requests arrive")
+		assert.Equal(t, map[string]any{}, m["result"], "the real ping result")
+	}
 }
