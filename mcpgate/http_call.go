@@ -54,7 +54,7 @@ func (h *HTTPProxy) forwarder(r *http.Request, out *clientStream, clientID jsonr
 		if err != nil {
 			return nil, fmt.Errorf("upstream: %w", err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		return h.readUpstream(resp, req.ID, relay)
 	}
 }

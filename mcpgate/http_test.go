@@ -39,7 +39,7 @@ func TestHTTPProxyWithTheSDKClient(t *testing.T) {
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "v1"}, nil).
 		Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: url, MaxRetries: -1}, nil)
 	require.NoError(t, err)
-	defer cs.Close()
+	defer func() { _ = cs.Close() }()
 	list, err := cs.ListTools(context.Background(), nil)
 	require.NoError(t, err)
 	require.Len(t, list.Tools, 1)
@@ -60,7 +60,7 @@ func post(t *testing.T, url, body string, header map[string]string) (int, string
 	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return resp.StatusCode, string(b)
@@ -92,7 +92,7 @@ func TestHTTPProxyRefusesMalformedRequests(t *testing.T) {
 	req.Header.Set("Last-Event-ID", "0_3")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "no stream resumption through the proxy")
 	assert.Equal(t, int64(0), counter.Calls())
 }

@@ -52,8 +52,9 @@ func (g *Gate) ServeStdio(ctx context.Context, s Stdio) error {
 		if c, ok := s.ServerIn.(io.Closer); ok {
 			_ = c.Close()
 		}
-		select { // the server's last words, if it ends in time
-		case <-serverDone:
+		select { // the server's last words, if it ends in time; the client's error is the one to report
+		case serverErr := <-serverDone:
+			_ = serverErr
 		case <-time.After(serverDrainTimeout):
 		}
 		return err

@@ -66,7 +66,9 @@ func (s *Stream) consume(chunk *openai.ChatCompletionChunk) {
 // delta included.
 func deltas(ch *openai.ChatCompletionChunkChoice) []openai.ChatCompletionChunkChoiceDeltaToolCall {
 	out := ch.Delta.ToolCalls
-	if fc := ch.Delta.FunctionCall; fc.Name != "" || fc.Arguments != "" {
+	// The legacy function_call delta is deprecated but still streamed by
+	// compatible servers: a call that arrives that way must be checked too.
+	if fc := ch.Delta.FunctionCall; fc.Name != "" || fc.Arguments != "" { //nolint:staticcheck // SA1019: deliberate, see above
 		out = append(slices.Clip(out), openai.ChatCompletionChunkChoiceDeltaToolCall{
 			Index:    legacyIndex,
 			Function: openai.ChatCompletionChunkChoiceDeltaToolCallFunction{Name: fc.Name, Arguments: fc.Arguments},
@@ -214,7 +216,7 @@ func strip(chunk *openai.ChatCompletionChunk) (*openai.ChatCompletionChunk, bool
 	for i := range chunk.Choices {
 		ch := &chunk.Choices[i]
 		ch.Delta.ToolCalls = nil
-		ch.Delta.FunctionCall = openai.ChatCompletionChunkChoiceDeltaFunctionCall{}
+		ch.Delta.FunctionCall = openai.ChatCompletionChunkChoiceDeltaFunctionCall{} //nolint:staticcheck // SA1019: strip the legacy call from the chunk
 		d := ch.Delta
 		keep = keep || d.Content != "" || d.Refusal != "" || d.Role != "" || ch.FinishReason != ""
 	}

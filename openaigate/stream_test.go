@@ -87,7 +87,7 @@ func open(t *testing.T, url string, opts ...openaigate.Option) *openaigate.Strea
 	t.Helper()
 	client := openai.NewClient(option.WithBaseURL(url), option.WithAPIKey("sk-test"), option.WithMaxRetries(0))
 	src := client.Chat.Completions.NewStreaming(context.Background(), openai.ChatCompletionNewParams{
-		Model:    openai.ChatModelGPT4o,
+		Model:    openai.ChatModel("gpt-5"),
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("tidy up my notes")},
 	})
 	s, err := openaigate.New(context.Background(), src, newChecker(t), developer, opts...)
@@ -270,8 +270,8 @@ func TestNewValidates(t *testing.T) {
 	_, err := openaigate.New(context.Background(), nil, checker, developer)
 	require.Error(t, err)
 	client := openai.NewClient(option.WithBaseURL(newReplay(t, "truncated.sse").URL), option.WithAPIKey("k"))
-	src := client.Chat.Completions.NewStreaming(context.Background(), openai.ChatCompletionNewParams{Model: openai.ChatModelGPT4o})
-	defer src.Close()
+	src := client.Chat.Completions.NewStreaming(context.Background(), openai.ChatCompletionNewParams{Model: openai.ChatModel("gpt-5")})
+	defer func() { _ = src.Close() }()
 	_, err = openaigate.New(context.Background(), src, checker, developer, openaigate.WithMaxArgumentBytes(0))
 	require.Error(t, err)
 	_, err = openaigate.New(context.Background(), src, checker, developer, openaigate.WithMaxToolCalls(-1))

@@ -17,12 +17,12 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/cover"
+
 	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
-	"github.com/open-policy-agent/opa/v1/tester"
+	"github.com/toolgate/toolgate/internal/regotest"
 
 	"github.com/toolgate/toolgate/policies"
 )
@@ -56,48 +56,22 @@ func modules(res *loader.Result, withTests bool) map[string]*ast.Module {
 }
 
 // TestRego runs every test_ rule of the bundle (what `opa test --coverage
-// policies/` runs) and fails below minCoverage.
+// policies/` runs, through the same runner as policyctl test, with builtin
+// errors raised as the engine raises them) and fails below minCoverage.
 func TestRego(t *testing.T) {
-	ctx := context.Background()
-	res, store := load(t)
-	mods := modules(res, true)
-
-	cov := cover.New()
-	ch, err := tester.NewRunner().
-		SetStore(store).
-		SetCoverageQueryTracer(cov).
-		RaiseBuiltinErrors(true).
-		SetTimeout(time.Minute).
-		Run(ctx, mods)
+	var out strings.Builder
+	rep, err := regotest.Run(context.Background(), []string{"."},
+		regotest.Options{StrictBuiltinErrors: true, Timeout: time.Minute}, &out)
 	if err != nil {
 		t.Fatalf("run rego tests: %v", err)
 	}
-	n := 0
-	for r := range ch {
-		n++
-		if !r.Pass() {
-			t.Errorf("%s.%s: %s", r.Package, r.Name, r)
-			if r.Error != nil {
-				t.Errorf("  error: %v", r.Error)
-			}
-		}
+	if !rep.OK() {
+		t.Fatalf("rego tests: %d passed, %d failed, %d errors\n%s", rep.Passed, rep.Failed, rep.Errored, out.String())
 	}
-	if n == 0 {
-		t.Fatal("no rego tests found")
+	if rep.Coverage < minCoverage {
+		t.Errorf("rego coverage %.2f%% < %.0f%%; not covered:\n  %s", rep.Coverage, minCoverage, strings.Join(rep.Uncovered, "\n  "))
 	}
-
-	report := cov.Report(mods)
-	if report.Coverage < minCoverage {
-		var lines []string
-		for file, fr := range report.Files {
-			for _, rng := range fr.NotCovered {
-				lines = append(lines, fmt.Sprintf("%s:%d-%d", file, rng.Start.Row, rng.End.Row))
-			}
-		}
-		sort.Strings(lines)
-		t.Errorf("rego coverage %.2f%% < %.0f%%; not covered:\n  %s", report.Coverage, minCoverage, strings.Join(lines, "\n  "))
-	}
-	t.Logf("%d rego tests, coverage %.2f%%", n, report.Coverage)
+	t.Logf("%d rego tests, coverage %.2f%%", rep.Passed, rep.Coverage)
 }
 
 type docRow struct{ severity, pkg string }
@@ -109,7 +83,7 @@ func docCodes(t *testing.T) map[string]docRow {
 	if err != nil {
 		t.Fatalf("open violation codes doc: %v", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	row := regexp.MustCompile("^\\| `([a-z_]+)` \\| ([a-z]+) \\| `([a-z_.]+)` \\|")
 	out := map[string]docRow{}
 	sc := bufio.NewScanner(f)

@@ -26,6 +26,9 @@ type Options struct {
 	Verbose bool
 	// Timeout bounds each test; zero means DefaultTimeout.
 	Timeout time.Duration
+	// StrictBuiltinErrors fails a test whose evaluation hits a builtin error,
+	// as the engine does for decisions (opa test --strict-builtin-errors).
+	StrictBuiltinErrors bool
 }
 
 // Report is the outcome of a run.
@@ -57,6 +60,7 @@ func Run(ctx context.Context, paths []string, opts Options, out io.Writer) (Repo
 		SetStore(store).
 		SetCoverageQueryTracer(cov).
 		SetTimeout(timeout).
+		RaiseBuiltinErrors(opts.StrictBuiltinErrors).
 		SetModules(mods)
 	if opts.Filter != "" {
 		runner = runner.Filter(opts.Filter)

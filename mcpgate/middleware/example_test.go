@@ -70,7 +70,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer cs.Close()
+	defer func() { _ = cs.Close() }()
 
 	list, err := cs.ListTools(ctx, nil)
 	if err != nil {

@@ -161,7 +161,7 @@ func (t tools) fetch(ctx context.Context, _ *mcp.CallToolRequest, a FetchArgs) (
 	if err != nil {
 		return nil, nil, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxFetchBytes))
 	if err != nil {
 		return nil, nil, err
