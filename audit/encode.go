@@ -2,11 +2,12 @@ package audit
 
 import (
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/google/uuid"
 
 	"github.com/toolgate/toolgate/engine"
 )
@@ -100,25 +101,24 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// eventID returns a random RFC 4122 version 4 UUID.
+// eventID returns a random RFC 4122 version 4 UUID read from the logger's
+// random source (crypto/rand unless a test fixed it).
 func (l *Logger) eventID() (string, error) {
-	var b [16]byte
-	if err := l.readRandom(b[:]); err != nil {
+	id, err := uuid.NewRandomFromReader(readerFunc(l.readRandom))
+	if err != nil {
 		return "", fmt.Errorf("event id: %w", err)
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:]), nil
+	return id.String(), nil
+}
+
+// readerFunc adapts a read function to io.Reader.
+type readerFunc func([]byte) error
+
+func (f readerFunc) Read(p []byte) (int, error) {
+	if err := f(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // readRandom serializes reads: a reader given with WithRandom need not be
