@@ -63,7 +63,7 @@ func TestCaseVariantArgumentsAreRefused(t *testing.T) {
 	c.send(t, `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"notes.txt","Path":"/etc/shadow"}}}`)
 	msg := c.recv(t)
 	assert.Equal(t, float64(-32602), errorCode(t, msg))
-	assert.Contains(t, msg["error"].(map[string]any)["message"], `keys "path" and "Path" differ only in case`)
+	assert.Contains(t, msg["error"].(map[string]any)["message"], `keys "Path" and "path" differ only in case`)
 	// a tools/call without an id cannot be answered or checked: it is dropped
 	c.send(t, `{"jsonrpc":"2.0","method":"tools/call","params":{"name":"read_file","arguments":{"path":"notes.txt"}}}`)
 	c.send(t, `{"jsonrpc":"2.0","id":2,"method":"ping"}`)

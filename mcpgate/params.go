@@ -85,7 +85,8 @@ func checkKeys(path string, v any) error {
 		for k, e := range x {
 			fold := foldKey(k)
 			if prev, dup := seen[fold]; dup {
-				return fmt.Errorf("%s: keys %q and %q differ only in case", path, prev, k)
+				a, b := min(prev, k), max(prev, k) // map order is random; the message is not
+				return fmt.Errorf("%s: keys %q and %q differ only in case", path, a, b)
 			}
 			seen[fold] = k
 			if err := checkKeys(path+"."+k, e); err != nil {
