@@ -7,12 +7,14 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/toolgate/toolgate/coordinator"
 	"github.com/toolgate/toolgate/engine"
+	"github.com/toolgate/toolgate/internal/config"
 	"github.com/toolgate/toolgate/limits/sandbox"
 )
 
@@ -120,17 +122,16 @@ func execSetup(cmd *cobra.Command, f execFlags) (*coordinator.Coordinator, coord
 	if err != nil {
 		return nil, nil, exitWith(exitUsage, err)
 	}
-	tool, err := execTool(cfg.Workspace, f.disable)
+	tool, err := execTool(cfg.Workspace, processLimits(cfg.Sandbox), f.disable)
 	if err != nil {
 		return nil, nil, err
 	}
 	return coord, tool, nil
 }
 
-// execTool is the shell tool over a freshly probed sandbox. The policies'
-// sandbox_max already bounds the network, so the process limits let it
-// through.
-func execTool(workspace string, disable []string) (coordinator.Tool, error) {
+// execTool is the shell tool over a freshly probed sandbox, clamped to the
+// site maximums of the configuration.
+func execTool(workspace string, max coordinator.ProcessLimits, disable []string) (coordinator.Tool, error) {
 	features := make([]sandbox.Feature, len(disable))
 	for i, d := range disable {
 		features[i] = sandbox.Feature(d)
@@ -139,9 +140,22 @@ func execTool(workspace string, disable []string) (coordinator.Tool, error) {
 	if err != nil {
 		return nil, exitWith(exitSandbox, err)
 	}
-	max := coordinator.DefaultProcessLimits()
-	max.AllowNetwork = true
 	return coordinator.NewProcessTool(r, coordinator.ShellCommand(workspace), max)
+}
+
+// processLimits turns the configuration's sandbox maximums into the
+// coordinator's process limits.
+func processLimits(s config.Sandbox) coordinator.ProcessLimits {
+	return coordinator.ProcessLimits{
+		Timeout:        time.Duration(s.MaxTimeoutMS) * time.Millisecond,
+		CPU:            time.Duration(s.MaxCPUMS) * time.Millisecond,
+		MemoryBytes:    s.MaxMemoryMB << 20,
+		MaxOutputBytes: s.MaxOutputBytes,
+		MaxFileBytes:   s.MaxFileBytes,
+		MaxOpenFiles:   s.MaxOpenFiles,
+		MaxProcs:       s.MaxProcs,
+		AllowNetwork:   s.AllowNetwork,
+	}
 }
 
 // execCall is the shell.exec call for args, quoted for bash.

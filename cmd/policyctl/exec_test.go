@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/toolgate/toolgate/coordinator"
+	"github.com/toolgate/toolgate/internal/config"
 	"github.com/toolgate/toolgate/limits/sandbox"
 )
 
@@ -157,4 +159,43 @@ func exitOf(err error) int {
 		return -1
 	}
 	return 0
+}
+
+// The configuration's sandbox maximums clamp what the policy decides: the
+// policy allows 30 s here, the site 1 s, and the site wins.
+func TestExecSiteMaximumsClampTheDecision(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	body := fmt.Sprintf(execConfig, execLongTimeoutMS) + "sandbox:\n  max_timeout_ms: 1000\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	start := time.Now()
+	code := run([]string{"--config", cfg, "exec", "--workspace", dir, "--approve", "--", "sleep", "20"},
+		strings.NewReader(""), &out, &errOut)
+	if !confinable(t) {
+		if code != exitSandbox {
+			t.Fatalf("exit %d on a host that cannot confine, want %d", code, exitSandbox)
+		}
+		return
+	}
+	if code != killedExit[string(sandbox.KilledTimeout)] {
+		t.Fatalf("exit %d, want the timeout status; stderr: %s", code, errOut.String())
+	}
+	if took := time.Since(start); took > 15*time.Second {
+		t.Fatalf("took %s: the 1 s site maximum did not apply", took)
+	}
+}
+
+func TestProcessLimitsFromConfig(t *testing.T) {
+	t.Parallel()
+	got := processLimits(config.Sandbox{MaxTimeoutMS: 1500, MaxCPUMS: 700, MaxMemoryMB: 64, MaxOutputBytes: 10,
+		MaxFileBytes: 20, MaxOpenFiles: 30, MaxProcs: 4, AllowNetwork: false})
+	want := coordinator.ProcessLimits{Timeout: 1500 * time.Millisecond, CPU: 700 * time.Millisecond,
+		MemoryBytes: 64 << 20, MaxOutputBytes: 10, MaxFileBytes: 20, MaxOpenFiles: 30, MaxProcs: 4}
+	if got != want {
+		t.Fatalf("processLimits = %+v, want %+v", got, want)
+	}
 }

@@ -29,6 +29,7 @@ type Config struct {
 	Server    Server        `mapstructure:"server"`
 	Auth      Auth          `mapstructure:"auth"`
 	Redis     Redis         `mapstructure:"redis"`
+	Sandbox   Sandbox       `mapstructure:"sandbox"`
 	// Settings overrides top-level keys of data.toolgate.settings. It is read
 	// from the YAML directly (not through viper) because viper lower-cases
 	// and splits keys on dots, which would mangle tool names.
@@ -78,6 +79,7 @@ func Default() Config {
 		Server:   defaultServer(),
 		Auth: Auth{Tokens: []Token{}, JWT: JWT{Keys: []Key{}, Leeway: DefaultJWTLeeway,
 			RolesClaim: "roles", TenantClaim: "tenant"}},
+		Sandbox: defaultSandbox(),
 		Redis: Redis{OnOutage: DefaultRedisOutage, Timeout: DefaultRedisTimeout,
 			KeyPrefix: DefaultRedisPrefix},
 	}
@@ -119,6 +121,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("limits.max_string_bytes", d.Limits.MaxStringBytes)
 	v.SetDefault("limits.max_name_bytes", d.Limits.MaxNameBytes)
 	setAuditDefaults(v, d.Audit)
+	setSandboxDefaults(v, d.Sandbox)
 	v.SetDefault("log.level", d.Log.Level)
 	v.SetDefault("settings", map[string]any{})
 	setServeDefaults(v, d)
@@ -133,6 +136,9 @@ func (c Config) validate() error {
 		errs = append(errs, errors.New("policies.dir, policies.bundle and policies.url are exclusive"))
 	}
 	if err := c.Audit.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Sandbox.validate(); err != nil {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateServe()...)

@@ -1,0 +1,52 @@
+package config
+
+import (
+	"errors"
+
+	"github.com/spf13/viper"
+)
+
+// Sandbox holds the site maximums every process tool is clamped to, whatever
+// a policy decides: the last line of defence if a policy (or an override of
+// its settings) asks for too much. They mirror settings.sandbox_max of the
+// default policies.
+type Sandbox struct {
+	MaxTimeoutMS   int64 `mapstructure:"max_timeout_ms"`
+	MaxCPUMS       int64 `mapstructure:"max_cpu_ms"`
+	MaxMemoryMB    int64 `mapstructure:"max_memory_mb"`
+	MaxOutputBytes int64 `mapstructure:"max_output_bytes"`
+	MaxFileBytes   int64 `mapstructure:"max_file_bytes"`
+	MaxOpenFiles   int64 `mapstructure:"max_open_files"`
+	MaxProcs       int64 `mapstructure:"max_procs"`
+	// AllowNetwork lets a decision's network "any" through; false runs every
+	// process tool without network whatever the decision says.
+	AllowNetwork bool `mapstructure:"allow_network"`
+}
+
+func defaultSandbox() Sandbox {
+	return Sandbox{
+		MaxTimeoutMS: 120000, MaxCPUMS: 60000, MaxMemoryMB: 2048,
+		MaxOutputBytes: 10 << 20, MaxFileBytes: 100 << 20, MaxOpenFiles: 1024, MaxProcs: 128,
+		AllowNetwork: true,
+	}
+}
+
+func setSandboxDefaults(v *viper.Viper, s Sandbox) {
+	v.SetDefault("sandbox.max_timeout_ms", s.MaxTimeoutMS)
+	v.SetDefault("sandbox.max_cpu_ms", s.MaxCPUMS)
+	v.SetDefault("sandbox.max_memory_mb", s.MaxMemoryMB)
+	v.SetDefault("sandbox.max_output_bytes", s.MaxOutputBytes)
+	v.SetDefault("sandbox.max_file_bytes", s.MaxFileBytes)
+	v.SetDefault("sandbox.max_open_files", s.MaxOpenFiles)
+	v.SetDefault("sandbox.max_procs", s.MaxProcs)
+	v.SetDefault("sandbox.allow_network", s.AllowNetwork)
+}
+
+func (s Sandbox) validate() error {
+	for _, v := range []int64{s.MaxTimeoutMS, s.MaxCPUMS, s.MaxMemoryMB, s.MaxOutputBytes, s.MaxFileBytes, s.MaxOpenFiles, s.MaxProcs} {
+		if v <= 0 {
+			return errors.New("sandbox: every max_* must be positive (a maximum of 0 would mean no maximum)")
+		}
+	}
+	return nil
+}
