@@ -39,7 +39,7 @@ func New(d Decider, opts ...Option) (*Coordinator, error) {
 	}
 	c := &Coordinator{
 		decider: d,
-		auditor: nopAuditor{},
+		auditor: audit.Nop(),
 		log:     zerolog.Nop(),
 		now:     time.Now,
 	}
@@ -149,8 +149,3 @@ func (c *Coordinator) throttle(ctx context.Context, d engine.Decision) (string, 
 	}
 	return counted, nil
 }
-
-type nopAuditor struct{}
-
-func (nopAuditor) Decision(context.Context, audit.DecisionEvent) error { return nil }
-func (nopAuditor) Outcome(context.Context, audit.OutcomeEvent) error   { return nil }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/toolgate/toolgate/audit"
 	"github.com/toolgate/toolgate/engine"
+	"github.com/toolgate/toolgate/limits"
 )
 
 // Decider evaluates the policies for one call.
@@ -79,3 +80,10 @@ func (f ToolFunc) Run(ctx context.Context, inv Invocation) (Result, error) {
 type Approver interface {
 	Approve(ctx context.Context, call engine.Call, d engine.Decision) (bool, error)
 }
+
+// The implementations the coordinator is built with by default.
+var (
+	_ Auditor = (*audit.Logger)(nil)
+	_ Limiter = (*limits.Memory)(nil)
+	_ Gate    = (*limits.Concurrency)(nil)
+)

@@ -49,7 +49,7 @@ func compile(ctx context.Context, ps PolicySet, cfg compileConfig) (*prepared, e
 	}
 	c := ast.NewCompiler().
 		WithStrict(true).
-		WithCapabilities(capabilities()).
+		WithCapabilities(Capabilities()).
 		WithUseTypeCheckAnnotations(true)
 	if c.Compile(ps.Modules); c.Failed() {
 		return nil, fmt.Errorf("%w: compile: %v", ErrPolicy, c.Errors)
@@ -79,7 +79,9 @@ func compile(ctx context.Context, ps PolicySet, cfg compileConfig) (*prepared, e
 	}, nil
 }
 
-func capabilities() *ast.Capabilities {
+// Capabilities are the builtins policies compile against: this OPA version's,
+// without the ones a decision must not depend on (deniedBuiltins).
+func Capabilities() *ast.Capabilities {
 	caps := ast.CapabilitiesForThisVersion()
 	kept := caps.Builtins[:0:0]
 	for _, b := range caps.Builtins {

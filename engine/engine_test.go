@@ -189,12 +189,16 @@ func TestFailedLoadKeepsServingTheOldSet(t *testing.T) {
 	assert.True(t, d.Allow)
 }
 
-// Decisions racing a reload see one whole policy set or the other.
+// Decisions racing a reload see one whole policy set or the other: every
+// decision names its revision, and the answer is the one that revision
+// gives.
 func TestConcurrentDecideDuringReload(t *testing.T) {
 	t.Parallel()
 	e := newEngine(t, testPolicy)
 	denyAll := replace(testPolicy, `input.principal.id == "alice"`, `input.principal.id == "nobody"`)
 	sets := []engine.PolicySet{policySet(t, denyAll), policySet(t, testPolicy)}
+	allows := map[string]bool{sets[0].Revision: false, sets[1].Revision: true}
+	require.Len(t, allows, 2, "the two sets have distinct revisions")
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
@@ -203,7 +207,9 @@ func TestConcurrentDecideDuringReload(t *testing.T) {
 			for i := 0; i < 50; i++ {
 				d, err := e.Decide(context.Background(), call("alice", "a"))
 				assert.NoError(t, err)
-				assert.Equal(t, d.Allow, len(d.Violations) == 0 && d.Allow)
+				want, known := allows[d.Revision]
+				assert.True(t, known, "revision %q is one of the two sets", d.Revision)
+				assert.Equal(t, want, d.Allow, "revision %s answers as that set does", d.Revision)
 			}
 		}()
 	}

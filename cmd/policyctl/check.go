@@ -63,7 +63,7 @@ func strictCompile(paths []string) []error {
 	}
 	c := ast.NewCompiler().
 		WithStrict(true).
-		WithCapabilities(ast.CapabilitiesForThisVersion()).
+		WithCapabilities(engine.Capabilities()).
 		WithUseTypeCheckAnnotations(true)
 	if c.Compile(res.ParsedModules()); c.Failed() {
 		errs := make([]error, len(c.Errors))

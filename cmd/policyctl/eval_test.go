@@ -149,3 +149,15 @@ func TestVersion(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "policyctl")
 }
+
+// check compiles with the engine's capabilities: a policy that calls the
+// network fails the strict compile, not just the contract.
+func TestCheckRefusesNetworkBuiltins(t *testing.T) {
+	dir := t.TempDir()
+	src := "package toolgate\n\nx := http.send({\"method\": \"get\", \"url\": \"http://169.254.169.254/\"})\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p.rego"), []byte(src), 0o600))
+	code, _, errOut := runCLI(t, "check", "--calls", "../../examples/calls", dir)
+	assert.Equal(t, exitPolicy, code)
+	assert.Contains(t, errOut, "compile:")
+	assert.Contains(t, errOut, "http.send")
+}

@@ -111,22 +111,6 @@ func Load(path string) (Config, error) {
 	return cfg, cfg.validate()
 }
 
-func setDefaults(v *viper.Viper, d Config) {
-	v.SetDefault("workspace", d.Workspace)
-	v.SetDefault("policies.dir", d.Policies.Dir)
-	v.SetDefault("policies.bundle", d.Policies.Bundle)
-	v.SetDefault("limits.max_call_bytes", d.Limits.MaxCallBytes)
-	v.SetDefault("limits.max_depth", d.Limits.MaxDepth)
-	v.SetDefault("limits.max_keys", d.Limits.MaxKeys)
-	v.SetDefault("limits.max_string_bytes", d.Limits.MaxStringBytes)
-	v.SetDefault("limits.max_name_bytes", d.Limits.MaxNameBytes)
-	setAuditDefaults(v, d.Audit)
-	setSandboxDefaults(v, d.Sandbox)
-	v.SetDefault("log.level", d.Log.Level)
-	v.SetDefault("settings", map[string]any{})
-	setServeDefaults(v, d)
-}
-
 func (c Config) validate() error {
 	var errs []error
 	if !strings.HasPrefix(c.Workspace, "/") {

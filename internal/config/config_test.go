@@ -75,3 +75,21 @@ func TestMissingFile(t *testing.T) {
 	_, err := config.Load(filepath.Join(t.TempDir(), "nope.yaml"))
 	require.Error(t, err)
 }
+
+// Every key, however deep, can be set from the environment: a key missing
+// from the registered defaults would silently ignore its variable.
+func TestEnvironmentReachesNestedKeys(t *testing.T) {
+	t.Setenv("TOOLGATE_AUDIT_NATS_URL", "nats://127.0.0.1:4222")
+	t.Setenv("TOOLGATE_SANDBOX_MAX_PROCS", "7")
+	t.Setenv("TOOLGATE_SANDBOX_ALLOW_NETWORK", "false")
+	t.Setenv("TOOLGATE_REDIS_ON_OUTAGE", "local_fallback")
+	t.Setenv("TOOLGATE_SERVER_TLS_CERT_FILE", "/x/cert.pem")
+	t.Setenv("TOOLGATE_SERVER_TLS_KEY_FILE", "/x/key.pem")
+	cfg, err := config.Load("")
+	require.NoError(t, err)
+	assert.Equal(t, "nats://127.0.0.1:4222", cfg.Audit.NATS.URL)
+	assert.Equal(t, int64(7), cfg.Sandbox.MaxProcs)
+	assert.False(t, cfg.Sandbox.AllowNetwork)
+	assert.Equal(t, "local_fallback", cfg.Redis.OnOutage)
+	assert.Equal(t, "/x/cert.pem", cfg.Server.TLS.CertFile)
+}

@@ -2,8 +2,6 @@ package config
 
 import (
 	"errors"
-
-	"github.com/spf13/viper"
 )
 
 // Sandbox holds the site maximums every process tool is clamped to, whatever
@@ -29,17 +27,6 @@ func defaultSandbox() Sandbox {
 		MaxOutputBytes: 10 << 20, MaxFileBytes: 100 << 20, MaxOpenFiles: 1024, MaxProcs: 128,
 		AllowNetwork: true,
 	}
-}
-
-func setSandboxDefaults(v *viper.Viper, s Sandbox) {
-	v.SetDefault("sandbox.max_timeout_ms", s.MaxTimeoutMS)
-	v.SetDefault("sandbox.max_cpu_ms", s.MaxCPUMS)
-	v.SetDefault("sandbox.max_memory_mb", s.MaxMemoryMB)
-	v.SetDefault("sandbox.max_output_bytes", s.MaxOutputBytes)
-	v.SetDefault("sandbox.max_file_bytes", s.MaxFileBytes)
-	v.SetDefault("sandbox.max_open_files", s.MaxOpenFiles)
-	v.SetDefault("sandbox.max_procs", s.MaxProcs)
-	v.SetDefault("sandbox.allow_network", s.AllowNetwork)
 }
 
 func (s Sandbox) validate() error {

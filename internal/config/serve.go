@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/spf13/viper"
 )
 
 // Server configures policyctl serve.
@@ -106,43 +104,6 @@ func defaultServer() Server {
 		ShutdownTimeout:   20 * time.Second,
 		MaxBatch:          DefaultMaxBatch,
 		MaxBatchBytes:     DefaultMaxBatchBytes,
-	}
-}
-
-func setServeDefaults(v *viper.Viper, d Config) {
-	s, j, r, p := d.Server, d.Auth.JWT, d.Redis, d.Policies
-	defaults := map[string]any{
-		"server.addr":                s.Addr,
-		"server.read_header_timeout": s.ReadHeaderTimeout,
-		"server.read_timeout":        s.ReadTimeout,
-		"server.write_timeout":       s.WriteTimeout,
-		"server.idle_timeout":        s.IdleTimeout,
-		"server.shutdown_timeout":    s.ShutdownTimeout,
-		"server.max_batch":           s.MaxBatch,
-		"server.max_batch_bytes":     s.MaxBatchBytes,
-		"server.tls.cert_file":       "",
-		"server.tls.key_file":        "",
-		"server.tls.client_ca_file":  "",
-		"auth.tokens":                d.Auth.Tokens,
-		"auth.jwt.issuer":            "",
-		"auth.jwt.audience":          "",
-		"auth.jwt.keys":              j.Keys,
-		"auth.jwt.leeway":            j.Leeway,
-		"auth.jwt.roles_claim":       j.RolesClaim,
-		"auth.jwt.tenant_claim":      j.TenantClaim,
-		"redis.url":                  "",
-		"redis.on_outage":            r.OnOutage,
-		"redis.timeout":              r.Timeout,
-		"redis.key_prefix":           r.KeyPrefix,
-		"policies.url":               "",
-		"policies.watch":             false,
-		"policies.poll_interval":     p.PollInterval,
-		"policies.run_tests":         p.RunTests,
-		"policies.signing.keys":      p.Signing.Keys,
-		"policies.signing.scope":     "",
-	}
-	for k, val := range defaults {
-		v.SetDefault(k, val)
 	}
 }
 
