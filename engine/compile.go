@@ -36,6 +36,20 @@ type prepared struct {
 type compileConfig struct {
 	settings  map[string]any
 	workspace string
+	// lazyTables leaves the tables package as rules evaluated per decision,
+	// as opa test does (tests compare both ways).
+	lazyTables bool
+}
+
+func compileModules(mods map[string]*ast.Module) (*ast.Compiler, error) {
+	c := ast.NewCompiler().
+		WithStrict(true).
+		WithCapabilities(Capabilities()).
+		WithUseTypeCheckAnnotations(true)
+	if c.Compile(mods); c.Failed() {
+		return nil, fmt.Errorf("%w: compile: %v", ErrPolicy, c.Errors)
+	}
+	return c, nil
 }
 
 func compile(ctx context.Context, ps PolicySet, cfg compileConfig) (*prepared, error) {
@@ -47,12 +61,22 @@ func compile(ctx context.Context, ps PolicySet, cfg compileConfig) (*prepared, e
 	if err != nil {
 		return nil, err
 	}
-	c := ast.NewCompiler().
-		WithStrict(true).
-		WithCapabilities(Capabilities()).
-		WithUseTypeCheckAnnotations(true)
-	if c.Compile(ps.Modules); c.Failed() {
-		return nil, fmt.Errorf("%w: compile: %v", ErrPolicy, c.Errors)
+	env := environmentTerm(cfg.workspace)
+	c, err := compileModules(ps.Modules)
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.lazyTables {
+		mods, withTables, ok, err := materializeTables(ctx, c, ps.Modules, data, env)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if c, err = compileModules(mods); err != nil {
+				return nil, err
+			}
+			data = withTables
+		}
 	}
 	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
 	pq, err := rego.New(
@@ -72,7 +96,7 @@ func compile(ctx context.Context, ps PolicySet, cfg compileConfig) (*prepared, e
 	return &prepared{
 		query:     pq,
 		catalog:   cat,
-		env:       environmentTerm(cfg.workspace),
+		env:       env,
 		workspace: cfg.workspace,
 		revision:  ps.Revision,
 		extras:    ex,

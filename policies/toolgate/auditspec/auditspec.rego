@@ -9,7 +9,7 @@
 #   show what was written or sent, and credentials inside them are redacted by field.
 package toolgate.auditspec
 
-import data.toolgate.lib
+import data.toolgate.tables
 
 level(denied, risk) := "warn" if {
 	denied
@@ -17,6 +17,7 @@ level(denied, risk) := "warn" if {
 	risk in {"high", "critical"}
 } else := "info"
 
-redact := sort({f | some s in input.facts.secrets; f := s.field; is_string(f)} | {concat(".", ["arguments", arg]) |
-	some arg in object.get(data.toolgate.tools, [lib.name, "redact"], [])
-})
+redact := sort({f | some s in input.facts.secrets; f := s.field; is_string(f)} | {f | some f in object.get(tables.redact, input.tool.name, [])})
+
+# redact_for lists the argument paths the catalog marks for the tool called name.
+redact_for(name) := [concat(".", ["arguments", arg]) | some arg in object.get(data.toolgate.tools, [name, "redact"], [])]

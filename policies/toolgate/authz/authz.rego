@@ -7,6 +7,7 @@
 package toolgate.authz
 
 import data.toolgate.lib
+import data.toolgate.tables
 
 # METADATA
 # title: Unauthenticated
@@ -54,20 +55,31 @@ violations contains v if {
 	v := {"code": "role_not_permitted", "severity": "high", "field": "", "message": sprintf("no role of the principal may use %s tools", [lib.class])}
 }
 
-# known_principal: some role of the principal is a role the site defines. Looked up
-# directly in data.toolgate.settings.roles (no table of the principal's roles is built).
+# known_principal: some role of the principal is a role the site defines (it has a
+# row in the grants table).
 known_principal if {
 	some name in input.principal.roles
-	is_object(data.toolgate.settings.roles[name])
+	tables.grants[name]
 }
 
 # permitted: some role of the principal may use the tool's class, or the tool itself.
 permitted if {
 	some name in input.principal.roles
-	lib.class in data.toolgate.settings.roles[name].classes
+	tables.grants[name][input.tool.name]
 }
 
-permitted if {
-	some name in input.principal.roles
-	input.tool.name in data.toolgate.settings.roles[name].tools
+# grants_for returns the tools the site role called name may use, as an object of
+# true: the catalog tools of its classes and the tools it names. Undefined for a role
+# the site does not define. It depends on data only: the engine computes it once per
+# policy load (toolgate.tables.grants).
+grants_for(name) := object.union(
+	{tool: true |
+		some tool, entry in data.toolgate.tools
+		is_string(entry.class)
+		entry.class in object.get(role, "classes", [])
+	},
+	{tool: true | some tool in object.get(role, "tools", []); is_string(tool)},
+) if {
+	role := data.toolgate.settings.roles[name]
+	is_object(role)
 }

@@ -3,25 +3,37 @@
 # one tool). The coordinator holds a slot from the moment Execute admits a call until
 # the tool has returned, on every path. A cap left out of the settings, or without a
 # positive numeric limit, is not applied (a zero cap would refuse every call, which
-# the rate limits already express).
+# the rate limits already express). The caps of each tool are a table
+# (toolgate.tables.caps).
 package toolgate.ratelimit
 
 import data.toolgate.lib
+import data.toolgate.tables
 
 default concurrency := []
 
-concurrency := [{"key": key, "limit": limit} |
-	some [key, spec] in [
-		[concat("", [who, "|tool:", lib.name]), object.get(cfg, ["tools", lib.name], object.get(cfg, "principal_tool", null))],
-		[who, object.get(cfg, "principal", null)],
-	]
+concurrency := [{"key": concat("", [who, suffix]), "limit": limit} |
+	some [suffix, limit] in [[concat("", ["|tool:", lib.name]), row.tool], ["", row.principal]]
+	limit != null
+] if {
+	lib.authenticated
+	row := object.get(tables.caps, lib.name, tables.unknown_caps)
+	who := concat("", ["principal:", input.principal.id])
+}
+
+# caps_for returns the caps of the tool called name: tool and principal limits, null
+# when not applied.
+caps_for(name) := {
+	"tool": cap(object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))),
+	"principal": cap(object.get(cfg, "principal", null)),
+} if {
+	cfg := object.get(data.toolgate.settings, "concurrency", {})
+	is_object(cfg)
+} else := {"tool": null, "principal": null}
+
+cap(spec) := limit if {
 	is_object(spec)
 	limit := object.get(spec, "limit", 0)
 	is_number(limit)
 	limit > 0
-] if {
-	lib.authenticated
-	cfg := object.get(data.toolgate.settings, "concurrency", {})
-	is_object(cfg)
-	who := concat("", ["principal:", input.principal.id])
-}
+} else := null

@@ -9,24 +9,26 @@
 #   principal (the call is denied anyway). local_fallback (a fleet limiter that cannot
 #   reach Redis may use a per-process bucket instead of refusing) is true only for
 #   tools whose risk is in rate_limits.local_fallback_risks (default ["low"]).
+#   What depends on the tool alone (buckets_for) is a table computed once per policy
+#   load (toolgate.tables.buckets); a call only builds the keys.
 package toolgate.ratelimit
 
 import data.toolgate.lib
+import data.toolgate.tables
 
 default rate_limits := []
 
-rate_limits := [{"key": key, "limit": limit, "per": object.get(spec, "per", "1m"), "local_fallback": fallback} |
-	some [key, spec] in [
-		[concat("", [who, "|tool:", name]), object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))],
-		[who, object.get(cfg, "principal", null)],
-		[concat("", [who, "|session:", session]), session_spec],
+rate_limits := [{"key": concat("", [who, suffix]), "limit": spec.limit, "per": spec.per, "local_fallback": row.local_fallback} |
+	some [suffix, spec] in [
+		[concat("", ["|tool:", name]), row.tool],
+		["", row.principal],
+		[concat("", ["|session:", session]), session_spec],
 	]
-	is_object(spec)
-	limit := number_or_zero(object.get(spec, "limit", 0))
+	spec != null
 ] if {
 	lib.authenticated
-	cfg := object.get(data.toolgate.settings, "rate_limits", {})
 	name := lib.str(lib.name, "")
+	row := object.get(tables.buckets, name, tables.unknown_buckets)
 	tenant := lib.str(object.get(input.principal, "tenant", ""), "")
 
 	# who names the principal: "principal:<id>", or "tenant:<t>|principal:<id>".
@@ -37,9 +39,25 @@ rate_limits := [{"key": key, "limit": limit, "per": object.get(spec, "per", "1m"
 	session := lib.str(object.get(input, ["session", "id"], ""), "")
 
 	# no session bucket without a session id
-	session_spec := object.get({"": null}, session, object.get(cfg, "session", null))
-	fallback := lib.risk in object.get(cfg, "local_fallback_risks", ["low"])
+	session_spec := object.get({"": null}, session, row.session)
 }
+
+# buckets_for returns the buckets of the tool called name, before keys: tool,
+# principal and session specs ({"limit", "per"}, or null when not applied) and
+# local_fallback.
+buckets_for(name) := {
+	"tool": bucket(object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))),
+	"principal": bucket(object.get(cfg, "principal", null)),
+	"session": bucket(object.get(cfg, "session", null)),
+	"local_fallback": object.get(data.toolgate.tools, [name, "risk"], "critical") in object.get(cfg, "local_fallback_risks", ["low"]),
+} if {
+	cfg := object.get(data.toolgate.settings, "rate_limits", {})
+}
+
+# bucket normalizes one spec of the settings; null when it is not an object.
+bucket(spec) := {"limit": number_or_zero(object.get(spec, "limit", 0)), "per": object.get(spec, "per", "1m")} if {
+	is_object(spec)
+} else := null
 
 number_or_zero(x) := x if {
 	is_number(x)

@@ -7,13 +7,24 @@
 #   (settings.sandbox_max) so that nothing is ever looser than the site allows.
 #   Network is "none" unless the class is http; then "allowlist" (allowlist mode) or
 #   "any", never more than sandbox_max.network. File access is the workspace only.
-#   One rule with local variables: every rule evaluated costs, and this one runs on
-#   every decision.
+#   It depends on the tool name and data only, so the per-tool values are a table
+#   (toolgate.tables.sandbox) the engine computes once per policy load.
 package toolgate.sandbox
 
 import data.toolgate.lib
+import data.toolgate.tables
 
-sandbox := {
+# sandbox of the called tool: its row of the table; an unknown tool gets what a tool
+# without a catalog entry gets (the "default" class).
+sandbox := s if {
+	s := tables.sandbox[input.tool.name]
+} else := tables.unknown_sandbox
+
+# for_tool computes the sandbox of the tool called name (any value: a name the
+# catalog does not know gets the "default" class). One rule with local variables:
+# every rule evaluated costs.
+
+for_tool(name) := {
 	# Each numeric limit is the smaller of the requested value and the site maximum;
 	# the maximum when nothing is requested. A requested value that is not a number
 	# never wins over a numeric maximum.
@@ -47,9 +58,10 @@ sandbox := {
 	# The class's entry of sandbox_classes (else its "default" entry), with the
 	# tool's own sandbox entry on top.
 	classes := object.get(settings, "sandbox_classes", {})
+	class := object.get(data.toolgate.tools, [name, "class"], "")
 	requested := object.union(
-		object.get(classes, lib.class, object.get(classes, "default", {})),
-		object.get(data.toolgate.tools, [lib.name, "sandbox"], {}),
+		object.get(classes, class, object.get(classes, "default", {})),
+		object.get(data.toolgate.tools, [name, "sandbox"], {}),
 	)
 
 	# Network ranks none 0 < allowlist 1 < any 2 (an unknown mode ranks 0). The
@@ -57,7 +69,7 @@ sandbox := {
 	# site maximum, and the network mode (anything but "denylist" caps at allowlist).
 	ranks := {"none": 0, "allowlist": 1, "any": 2}
 	network := ["none", "allowlist", "any"][min([
-		object.get({"http": 2}, lib.class, 0),
+		object.get({"http": 2}, class, 0),
 		object.get(ranks, object.get(requested, "network", "any"), 0),
 		object.get(ranks, object.get(mx, "network", "any"), 0),
 		object.get({"denylist": 2}, object.get(settings, ["network", "mode"], ""), 1),

@@ -1,0 +1,57 @@
+# METADATA
+# title: Per-tool tables
+# description: |
+#   The parts of a decision that depend on the called tool's name and on data alone
+#   (catalog, settings, input.environment), indexed by tool name or role. The logic
+#   lives in the concern packages (sandbox.for_tool, ratelimit.buckets_for, ...);
+#   this package only lists it per key.
+#
+#   The engine evaluates this package once per policy load and serves the result as
+#   data: a decision then looks a row up instead of recomputing it (the always-on
+#   parts of a decision cost about a third of their former time). Under opa test the
+#   rules are evaluated per query and give the same values. So a rule here may read
+#   data and input.environment only (the engine refuses to load one that reads other
+#   input), and must give JSON values: an object of true instead of a set.
+package toolgate.tables
+
+import data.toolgate.auditspec
+import data.toolgate.authz
+import data.toolgate.obligations
+import data.toolgate.ratelimit
+import data.toolgate.sandbox as sb
+
+# names are the tool names a row is kept for: the catalog's, and those the rate
+# limit and concurrency settings name (a setting may name a tool before the catalog
+# does). An object of true, as every value here must be JSON.
+names := object.union({name: true | some name, _ in data.toolgate.tools}, {name: true |
+	some section in ["rate_limits", "concurrency"]
+	some name, _ in object.get(data.toolgate.settings, [section, "tools"], {})
+})
+
+# sandbox[name] is the sandbox of a call to name (toolgate.sandbox).
+sandbox[name] := sb.for_tool(name) if some name, _ in data.toolgate.tools
+
+unknown_sandbox := sb.for_tool(null)
+
+# buckets[name] are the rate-limit buckets of name before keys (toolgate.ratelimit).
+buckets[name] := ratelimit.buckets_for(name) if some name, _ in names
+
+unknown_buckets := ratelimit.buckets_for(null)
+
+# caps[name] are the concurrency caps of name (toolgate.ratelimit).
+caps[name] := ratelimit.caps_for(name) if some name, _ in names
+
+unknown_caps := ratelimit.caps_for(null)
+
+# approval[name] says when a call to name needs approval (toolgate.obligations); only
+# catalog tools with a class have a row (an unknown tool has no obligation).
+approval[name] := obligations.approval_for(name) if {
+	some name, entry in data.toolgate.tools
+	is_string(entry.class)
+}
+
+# grants[role] are the tools each site role may use (toolgate.authz).
+grants[role] := authz.grants_for(role) if some role, _ in data.toolgate.settings.roles
+
+# redact[name] are the arguments the catalog marks for redaction (toolgate.auditspec).
+redact[name] := auditspec.redact_for(name) if some name, _ in data.toolgate.tools
