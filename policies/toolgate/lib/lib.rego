@@ -63,21 +63,18 @@ workspace := trim_right(input.environment.workspace, "/") if {
 marked[field] := kind if {
 	some name, kind in tool.facts
 	value := input.tool.arguments[name]
-	not per_element(kind, value)
+
+	# one fact for the whole argument: an email list, or any value not an array
+	object.get({"email": false}, kind, is_array(value)) == false
 	field := concat(".", ["arguments", name])
 }
 
 marked[field] := kind if {
 	some name, kind in tool.facts
-	value := input.tool.arguments[name]
-	per_element(kind, value)
-	some i, _ in value
-	field := sprintf("arguments.%s[%d]", [name, i])
-}
-
-per_element(kind, value) if {
 	kind != "email"
-	is_array(value)
+	some i, _ in input.tool.arguments[name]
+	is_array(input.tool.arguments[name])
+	field := sprintf("arguments.%s[%d]", [name, i])
 }
 
 # kinds is the set of fact kinds this call carries: marked arguments, or facts the

@@ -12,28 +12,30 @@ import data.toolgate.tables
 
 default concurrency := []
 
-concurrency := [{"key": concat("", [who, suffix]), "limit": limit} |
-	some [suffix, limit] in [[concat("", ["|tool:", lib.name]), row.tool], ["", row.principal]]
-	limit != null
-] if {
+concurrency := [object.union(c, {"key": concat("", [who, c.key])}) | some c in row] if {
 	lib.authenticated
-	row := object.get(tables.caps, lib.name, tables.unknown_caps)
+	row := tool_caps
 	who := concat("", ["principal:", input.principal.id])
 }
 
-# caps_for returns the caps of the tool called name: tool and principal limits, null
-# when not applied.
-caps_for(name) := {
-	"tool": cap(object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))),
-	"principal": cap(object.get(cfg, "principal", null)),
-} if {
-	cfg := object.get(data.toolgate.settings, "concurrency", {})
-	is_object(cfg)
-} else := {"tool": null, "principal": null}
+# tool_caps are the called tool's row of the caps table; computed for a tool that
+# has none (unknown tools: the call is denied anyway).
+tool_caps := row if {
+	row := tables.caps[input.tool.name]
+} else := caps_for(input.tool.name)
 
-cap(spec) := limit if {
+# caps_for returns the caps of the tool called name that apply, per tool and per
+# principal, each {"key": suffix of its key, "limit": n}.
+caps_for(name) := [{"key": suffix, "limit": limit} |
+	some [suffix, spec] in [
+		[concat("", ["|tool:", name]), object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))],
+		["", object.get(cfg, "principal", null)],
+	]
 	is_object(spec)
 	limit := object.get(spec, "limit", 0)
 	is_number(limit)
 	limit > 0
-} else := null
+] if {
+	cfg := object.get(data.toolgate.settings, "concurrency", {})
+	is_object(cfg)
+} else := []

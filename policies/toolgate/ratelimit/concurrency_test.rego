@@ -33,3 +33,11 @@ test_no_caps_for_an_unauthenticated_principal if {
 	ratelimit.concurrency == [] with input as {"tool": {"name": "fs.read_file"}, "principal": {"id": ""}}
 		with data.toolgate.settings.concurrency as caps
 }
+
+test_a_tool_without_a_row_gets_the_default_caps if {
+	ratelimit.concurrency == [
+		{"key": "principal:alice|tool:k8s.delete_namespace", "limit": 2},
+		{"key": "principal:alice", "limit": 8},
+	] with input as call("k8s.delete_namespace")
+		with data.toolgate.settings.concurrency as caps
+}

@@ -18,44 +18,55 @@ import data.toolgate.tables
 
 default rate_limits := []
 
-rate_limits := [{"key": concat("", [who, suffix]), "limit": spec.limit, "per": spec.per, "local_fallback": row.local_fallback} |
-	some [suffix, spec] in [
-		[concat("", ["|tool:", name]), row.tool],
-		["", row.principal],
-		[concat("", ["|session:", session]), session_spec],
-	]
-	spec != null
-] if {
+rate_limits := array.concat(
+	[object.union(b, {"key": concat("", [who, b.key])}) | some b in row.buckets],
+	[object.union(row.session, {"key": concat("", [who, "|session:", session])}) |
+		# no session bucket without a session id
+		session := input.session.id
+		is_string(session)
+		session != ""
+		row.session != null
+	],
+) if {
 	lib.authenticated
-	name := lib.str(lib.name, "")
-	row := object.get(tables.buckets, name, tables.unknown_buckets)
-	tenant := lib.str(object.get(input.principal, "tenant", ""), "")
+	row := tool_buckets
 
 	# who names the principal: "principal:<id>", or "tenant:<t>|principal:<id>".
-	who := concat("", [
-		object.get({"": ""}, tenant, concat("", ["tenant:", tenant, "|"])),
-		"principal:", input.principal.id,
-	])
-	session := lib.str(object.get(input, ["session", "id"], ""), "")
-
-	# no session bucket without a session id
-	session_spec := object.get({"": null}, session, row.session)
+	who := concat("", [tenant_prefix(object.get(input.principal, "tenant", "")), "principal:", input.principal.id])
 }
 
-# buckets_for returns the buckets of the tool called name, before keys: tool,
-# principal and session specs ({"limit", "per"}, or null when not applied) and
-# local_fallback.
+# tenant_prefix is "tenant:<t>|", or "" for no tenant (a value that is not a string
+# or is empty).
+tenant_prefix(t) := concat("", ["tenant:", t, "|"]) if {
+	is_string(t)
+	t != ""
+} else := ""
+
+# tool_buckets are the called tool's row of the buckets table; computed for a tool
+# that has none (unknown tools: the call is denied anyway).
+tool_buckets := row if {
+	row := tables.buckets[input.tool.name]
+} else := buckets_for(object.get({true: input.tool.name}, is_string(input.tool.name), ""))
+
+# buckets_for returns the buckets of the tool called name: "buckets", those per tool
+# and per principal that apply (with "key" the suffix of their key), and "session"
+# (null when it does not apply; its key takes the call's session id).
 buckets_for(name) := {
-	"tool": bucket(object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))),
-	"principal": bucket(object.get(cfg, "principal", null)),
-	"session": bucket(object.get(cfg, "session", null)),
-	"local_fallback": object.get(data.toolgate.tools, [name, "risk"], "critical") in object.get(cfg, "local_fallback_risks", ["low"]),
+	"buckets": [object.union(spec, {"key": suffix}) |
+		some [suffix, spec] in [
+			[concat("", ["|tool:", name]), bucket(object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null)), fallback)],
+			["", bucket(object.get(cfg, "principal", null), fallback)],
+		]
+		spec != null
+	],
+	"session": bucket(object.get(cfg, "session", null), fallback),
 } if {
 	cfg := object.get(data.toolgate.settings, "rate_limits", {})
+	fallback := object.get(data.toolgate.tools, [name, "risk"], "critical") in object.get(cfg, "local_fallback_risks", ["low"])
 }
 
 # bucket normalizes one spec of the settings; null when it is not an object.
-bucket(spec) := {"limit": number_or_zero(object.get(spec, "limit", 0)), "per": object.get(spec, "per", "1m")} if {
+bucket(spec, fallback) := {"limit": number_or_zero(object.get(spec, "limit", 0)), "per": object.get(spec, "per", "1m"), "local_fallback": fallback} if {
 	is_object(spec)
 } else := null
 

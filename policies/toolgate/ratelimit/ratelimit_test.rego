@@ -40,3 +40,15 @@ test_local_fallback_risks_come_from_settings if {
 	ratelimit.rate_limits[1].local_fallback == true with input as fx.call("fs.delete", {}, {})
 		with data.toolgate.settings.rate_limits.local_fallback_risks as ["high"]
 }
+
+test_a_tool_without_a_row_gets_the_default_buckets if {
+	ratelimit.rate_limits == [
+		{"key": "tenant:acme|principal:alice|tool:k8s.delete_namespace", "limit": 60, "per": "1m", "local_fallback": false},
+		{"key": "tenant:acme|principal:alice", "limit": 300, "per": "1m", "local_fallback": false},
+		{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h", "local_fallback": false},
+	] with input as fx.call("k8s.delete_namespace", {}, {})
+}
+
+test_a_tenant_that_is_not_a_string_is_ignored if {
+	ratelimit.rate_limits[1].key == "principal:alice" with input as object.union(fx.call("fs.read_file", {}, {}), {"principal": {"id": "alice", "roles": ["developer"], "tenant": 7}})
+}

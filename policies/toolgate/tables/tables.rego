@@ -36,12 +36,8 @@ unknown_sandbox := sb.for_tool(null)
 # buckets[name] are the rate-limit buckets of name before keys (toolgate.ratelimit).
 buckets[name] := ratelimit.buckets_for(name) if some name, _ in names
 
-unknown_buckets := ratelimit.buckets_for(null)
-
 # caps[name] are the concurrency caps of name (toolgate.ratelimit).
 caps[name] := ratelimit.caps_for(name) if some name, _ in names
-
-unknown_caps := ratelimit.caps_for(null)
 
 # approval[name] says when a call to name needs approval (toolgate.obligations); only
 # catalog tools with a class have a row (an unknown tool has no obligation).
