@@ -9,6 +9,28 @@ package toolgate.fs
 
 import data.toolgate.lib
 import data.toolgate.shell
+import data.toolgate.tables
+
+# violations of the path facts: empty, without evaluating each finding, when the call
+# reads and every path fact is usable, stays inside the workspace, and no path can be
+# sensitive (tables.sensitive_re matches every path sensitive() might, and more).
+# Otherwise every finding that applies. Most file calls take the first path.
+violations := set() if {
+	not writes
+	every field in fields {
+		f := input.facts.paths[field]
+		f.ok == true
+		f.inside_workspace == true
+		f.dotdot == false
+		f.nul == false
+		is_string(f.decoded)
+		not startswith(f.decoded, "~")
+		is_string(f.clean)
+		is_string(object.get(f, "real", ""))
+		not regex.match(tables.sensitive_re, concat("", ["/", lower(f.clean), "/"]))
+		not regex.match(tables.sensitive_re, concat("", ["/", lower(object.get(f, "real", f.clean)), "/"]))
+	}
+} else := findings
 
 fields := lib.fields("path")
 
@@ -48,7 +70,7 @@ protected := object.get(data.toolgate.settings, "protected_paths", [])
 # custom:
 #   code: path_invalid
 #   severity: high
-violations contains v if {
+findings contains v if {
 	some field in fields
 	not facts[field]
 	v := {"code": "path_invalid", "severity": "high", "field": field, "message": "the path could not be interpreted"}
@@ -60,7 +82,7 @@ violations contains v if {
 # custom:
 #   code: path_nul_byte
 #   severity: high
-violations contains v if {
+findings contains v if {
 	some field, f in facts
 	f.nul
 	v := {"code": "path_nul_byte", "severity": "high", "field": field, "message": "the path contains a NUL byte"}
@@ -75,7 +97,7 @@ violations contains v if {
 # custom:
 #   code: path_traversal
 #   severity: high
-violations contains v if {
+findings contains v if {
 	some field, f in facts
 	message := traversal(f)
 	v := {"code": "path_traversal", "severity": "high", "field": field, "message": message}
@@ -89,7 +111,7 @@ violations contains v if {
 # custom:
 #   code: sensitive_path
 #   severity: critical
-violations contains v if {
+findings contains v if {
 	some x in paths
 	sensitive(x.path, x.segments, sensitive_cfg)
 	v := {"code": "sensitive_path", "severity": "critical", "field": x.field, "message": "the path names a credential or system secret"}
@@ -101,7 +123,7 @@ violations contains v if {
 # custom:
 #   code: sensitive_path
 #   severity: critical
-violations contains v if {
+findings contains v if {
 	writes
 	some x in paths
 	strings.any_suffix_match(concat("", ["/", x.path]), object.get(sensitive_cfg, "write_path_suffixes", []))
@@ -128,7 +150,7 @@ shell_violations contains v if {
 # custom:
 #   code: protected_path
 #   severity: high
-violations contains v if {
+findings contains v if {
 	writes
 	some x in paths
 	some entry in protected_hits(x.path, lower(lib.workspace), protected)
@@ -141,7 +163,7 @@ violations contains v if {
 # custom:
 #   code: protected_path
 #   severity: high
-violations contains v if {
+findings contains v if {
 	lib.class in {"fs_write", "fs_delete"}
 	some field, f in facts
 	trim_right(f.clean, "/") == lib.workspace
@@ -191,6 +213,29 @@ sensitive(_, segs, cfg) if {
 sensitive(p, _, cfg) if strings.any_prefix_match(concat("", [p, "/"]), object.get(cfg, "path_prefixes", []))
 
 sensitive(p, _, cfg) if strings.any_suffix_match(concat("", ["/", p]), object.get(cfg, "path_suffixes", []))
+
+# sensitive_pattern is a regular expression over "/" + p + "/" that matches every
+# lower-cased path p that sensitive() matches under cfg (and a few more: a name
+# prefix of a template file, a suffix with a slash): the cheap test that lets a clean
+# call skip the findings. It depends on data only (toolgate.tables.sensitive_re).
+sensitive_pattern(cfg) := concat("|", alternatives) if {
+	alternatives := [concat("", [before, "(?:", concat("|", [escape(x) | some x in list]), ")", after]) |
+		some [key, before, after] in [
+			["names", "/", "/$"],
+			["name_prefixes", "/", "[^/]*/$"],
+			["name_suffixes", "", "/$"],
+			["segments", "/", "/"],
+			["path_prefixes", "^/", ""],
+			["path_suffixes", "", "/$"],
+		]
+		list := object.get(cfg, key, [])
+		count(list) > 0
+	]
+	count(alternatives) > 0
+} else := `[^\s\S]`
+
+# escape quotes the regular expression metacharacters of x.
+escape(x) := regex.replace(x, `[\.+*?()|\[\]{}^$]`, `\$0`)
 
 # any_sensitive is sensitive for a list of words at once (with their segments and
 # last segments), in a few builtin calls: the cheap test before finding which word.

@@ -172,3 +172,26 @@ test_shell_writes_to_protected_paths if {
 	shell_violations([fx.cmd("cp", ["ci.yml", "./.github/workflows/"])], []) == {fx.violation("protected_path", "high", cmd_field, ".github/workflows is a protected path")}
 	shell_violations([fx.cmd("tee", ["/srv/work/.husky/pre-push"])], []) == {fx.violation("protected_path", "high", cmd_field, ".husky is a protected path")}
 }
+
+# The quick test (violations) and the findings agree on reads of every kind of path:
+# clean, sensitive by each entry kind, template files, odd spellings inside the
+# workspace.
+test_the_quick_test_agrees_with_the_findings if {
+	every clean in [
+		"/srv/work/notes/todo.md", "/srv/work/.env", "/srv/work/.env.example", "/srv/work/.env.production",
+		"/srv/work/deploy/key.pem", "/srv/work/.ssh/config", "/srv/work/a/.aws/credentials", "/srv/work/ID_RSA",
+		"/srv/work/x.PEM", "/srv/work/.gnupg", "/srv/work/gcloud/x", "/srv/work/my.ssh", "/srv/work/envs/.env.dist",
+		"/srv/work/.git/config", "/srv/work/a.pem.txt", "/proc/self/environ", "/etc/shadow", "/srv/work/(x)[y]{z}+.key",
+	] {
+		fact := fx.path(clean, clean)
+		fs.violations == fs.findings with input as fx.read_call(fact)
+		fs.violations == fs.findings with input as fx.read_call(object.union(fact, {"real": "/root/.ssh/id_ed25519"}))
+	}
+}
+
+test_the_quick_pattern_matches_nothing_without_entries if {
+	fs.sensitive_pattern({}) == `[^\s\S]`
+	not regex.match(fs.sensitive_pattern({}), "/srv/work/.env/")
+	regex.match(fs.sensitive_pattern({"names": ["a+b"]}), "/x/a+b/")
+	not regex.match(fs.sensitive_pattern({"names": ["a+b"]}), "/x/aab/")
+}

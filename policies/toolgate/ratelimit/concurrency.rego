@@ -12,30 +12,28 @@ import data.toolgate.tables
 
 default concurrency := []
 
-concurrency := [object.union(c, {"key": concat("", [who, c.key])}) | some c in row] if {
+concurrency := [{"key": key, "limit": limit} |
+	some [key, limit] in [[concat("", [who, "|tool:", input.tool.name]), row.tool], [who, row.principal]]
+	limit != null
+] if {
 	lib.authenticated
-	row := tool_caps
+	row := object.get(tables.caps, input.tool.name, tables.unknown_caps)
 	who := concat("", ["principal:", input.principal.id])
 }
 
-# tool_caps are the called tool's row of the caps table; computed for a tool that
-# has none (unknown tools: the call is denied anyway).
-tool_caps := row if {
-	row := tables.caps[input.tool.name]
-} else := caps_for(input.tool.name)
+# caps_for returns the caps of the tool called name: tool and principal limits, null
+# when not applied.
+caps_for(name) := {
+	"tool": cap(object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))),
+	"principal": cap(object.get(cfg, "principal", null)),
+} if {
+	cfg := object.get(data.toolgate.settings, "concurrency", {})
+	is_object(cfg)
+} else := {"tool": null, "principal": null}
 
-# caps_for returns the caps of the tool called name that apply, per tool and per
-# principal, each {"key": suffix of its key, "limit": n}.
-caps_for(name) := [{"key": suffix, "limit": limit} |
-	some [suffix, spec] in [
-		[concat("", ["|tool:", name]), object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))],
-		["", object.get(cfg, "principal", null)],
-	]
+cap(spec) := limit if {
 	is_object(spec)
 	limit := object.get(spec, "limit", 0)
 	is_number(limit)
 	limit > 0
-] if {
-	cfg := object.get(data.toolgate.settings, "concurrency", {})
-	is_object(cfg)
-} else := []
+} else := null

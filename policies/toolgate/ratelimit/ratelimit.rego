@@ -18,21 +18,22 @@ import data.toolgate.tables
 
 default rate_limits := []
 
-rate_limits := array.concat(
-	[object.union(b, {"key": concat("", [who, b.key])}) | some b in row.buckets],
-	[object.union(row.session, {"key": concat("", [who, "|session:", session])}) |
-		# no session bucket without a session id
-		session := input.session.id
-		is_string(session)
-		session != ""
-		row.session != null
-	],
-) if {
+rate_limits := [object.union(spec, {"key": key}) |
+	some [key, spec] in [
+		[concat("", [who, "|tool:", input.tool.name]), row.tool],
+		[who, row.principal],
+		[concat("", [who, "|session:", session]), object.get({"": null}, session, row.session)],
+	]
+	spec != null
+] if {
 	lib.authenticated
-	row := tool_buckets
+	row := object.get(tables.buckets, input.tool.name, tables.unknown_buckets)
 
 	# who names the principal: "principal:<id>", or "tenant:<t>|principal:<id>".
 	who := concat("", [tenant_prefix(object.get(input.principal, "tenant", "")), "principal:", input.principal.id])
+
+	# no session bucket without a session id (a value that is not a string is none)
+	session := object.get({true: object.get(input, ["session", "id"], "")}, is_string(object.get(input, ["session", "id"], "")), "")
 }
 
 # tenant_prefix is "tenant:<t>|", or "" for no tenant (a value that is not a string
@@ -42,23 +43,11 @@ tenant_prefix(t) := concat("", ["tenant:", t, "|"]) if {
 	t != ""
 } else := ""
 
-# tool_buckets are the called tool's row of the buckets table; computed for a tool
-# that has none (unknown tools: the call is denied anyway).
-tool_buckets := row if {
-	row := tables.buckets[input.tool.name]
-} else := buckets_for(object.get({true: input.tool.name}, is_string(input.tool.name), ""))
-
-# buckets_for returns the buckets of the tool called name: "buckets", those per tool
-# and per principal that apply (with "key" the suffix of their key), and "session"
-# (null when it does not apply; its key takes the call's session id).
+# buckets_for returns the buckets of the tool called name before their keys: the
+# tool, principal and session buckets, each null when not applied.
 buckets_for(name) := {
-	"buckets": [object.union(spec, {"key": suffix}) |
-		some [suffix, spec] in [
-			[concat("", ["|tool:", name]), bucket(object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null)), fallback)],
-			["", bucket(object.get(cfg, "principal", null), fallback)],
-		]
-		spec != null
-	],
+	"tool": bucket(object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null)), fallback),
+	"principal": bucket(object.get(cfg, "principal", null), fallback),
 	"session": bucket(object.get(cfg, "session", null), fallback),
 } if {
 	cfg := object.get(data.toolgate.settings, "rate_limits", {})

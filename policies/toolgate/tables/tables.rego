@@ -16,6 +16,7 @@ package toolgate.tables
 
 import data.toolgate.auditspec
 import data.toolgate.authz
+import data.toolgate.fs
 import data.toolgate.obligations
 import data.toolgate.ratelimit
 import data.toolgate.sandbox as sb
@@ -36,8 +37,12 @@ unknown_sandbox := sb.for_tool(null)
 # buckets[name] are the rate-limit buckets of name before keys (toolgate.ratelimit).
 buckets[name] := ratelimit.buckets_for(name) if some name, _ in names
 
+unknown_buckets := ratelimit.buckets_for(null)
+
 # caps[name] are the concurrency caps of name (toolgate.ratelimit).
 caps[name] := ratelimit.caps_for(name) if some name, _ in names
+
+unknown_caps := ratelimit.caps_for(null)
 
 # approval[name] says when a call to name needs approval (toolgate.obligations); only
 # catalog tools with a class have a row (an unknown tool has no obligation).
@@ -51,3 +56,6 @@ grants[role] := authz.grants_for(role) if some role, _ in data.toolgate.settings
 
 # redact[name] are the arguments the catalog marks for redaction (toolgate.auditspec).
 redact[name] := auditspec.redact_for(name) if some name, _ in data.toolgate.tools
+
+# sensitive_re is the quick test for sensitive paths (toolgate.fs).
+sensitive_re := fs.sensitive_pattern(fs.sensitive_cfg)
