@@ -81,10 +81,10 @@ marked[field] := kind if {
 # engine supplied. A concern package is only evaluated when its kind is present
 # (see toolgate.decision); its rules iterate exactly these fields.
 kinds := {k | some _, k in marked} | {kind |
-	some name, supplied in input.facts
+	some name, kind in {"paths": "path", "urls": "url", "shell": "shell", "sql": "sql", "emails": "email"}
+	supplied := input.facts[name]
+	supplied != {}
 	is_object(supplied)
-	count(supplied) > 0
-	kind := {"paths": "path", "urls": "url", "shell": "shell", "sql": "sql", "emails": "email"}[name]
 }
 
 # fields returns the field paths that must carry a fact of kind: the marked arguments,

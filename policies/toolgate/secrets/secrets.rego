@@ -7,7 +7,7 @@
 #   (see toolgate.auditspec).
 package toolgate.secrets
 
-import data.toolgate.lib
+import data.toolgate.tables
 
 # METADATA
 # title: Credential sent out
@@ -16,7 +16,7 @@ import data.toolgate.lib
 #   code: secret_exfiltration
 #   severity: critical
 violations contains v if {
-	lib.class in object.get(data.toolgate.settings, ["secrets", "deny_classes"], ["http", "email"])
+	tables.sends_out[input.tool.name]
 	some s in input.facts.secrets
 	v := {
 		"code": "secret_exfiltration",
@@ -35,7 +35,7 @@ violations contains v if {
 #   code: secret_exfiltration
 #   severity: critical
 violations contains v if {
-	lib.class in object.get(data.toolgate.settings, ["secrets", "deny_classes"], ["http", "email"])
+	tables.sends_out[input.tool.name]
 
 	# object.get: a negated call on a missing input field would be undefined, not true
 	not is_array(object.get(input, ["facts", "secrets"], null))
@@ -50,3 +50,7 @@ field_of(s) := s.field if {
 kind_of(s) := s.kind if {
 	is_string(s.kind)
 } else := "unknown"
+
+# sends_out says whether the tool called name sends data out: its class is in
+# settings.secrets.deny_classes (toolgate.tables.sends_out).
+sends_out(name) := object.get(data.toolgate.tools, [name, "class"], "") in object.get(data.toolgate.settings, ["secrets", "deny_classes"], ["http", "email"])

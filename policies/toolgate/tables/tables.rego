@@ -20,6 +20,7 @@ import data.toolgate.fs
 import data.toolgate.obligations
 import data.toolgate.ratelimit
 import data.toolgate.sandbox as sb
+import data.toolgate.secrets
 
 # names are the tool names a row is kept for: the catalog's, and those the rate
 # limit and concurrency settings name (a setting may name a tool before the catalog
@@ -45,10 +46,13 @@ caps[name] := ratelimit.caps_for(name) if some name, _ in names
 unknown_caps := ratelimit.caps_for(null)
 
 # approval[name] says when a call to name needs approval (toolgate.obligations); only
-# catalog tools with a class have a row (an unknown tool has no obligation).
-approval[name] := obligations.approval_for(name) if {
+# catalog tools with a class that may need it have a row (an unknown tool has no
+# obligation).
+approval[name] := row if {
 	some name, entry in data.toolgate.tools
 	is_string(entry.class)
+	row := obligations.approval_for(name)
+	true in [row.always, count(row.roles) > 0]
 }
 
 # grants[role] are the tools each site role may use (toolgate.authz).
@@ -59,3 +63,9 @@ redact[name] := auditspec.redact_for(name) if some name, _ in data.toolgate.tool
 
 # sensitive_re is the quick test for sensitive paths (toolgate.fs).
 sensitive_re := fs.sensitive_pattern(fs.sensitive_cfg)
+
+# sends_out[name] is true for the catalog tools that send data out (toolgate.secrets).
+sends_out[name] := true if {
+	some name, _ in data.toolgate.tools
+	secrets.sends_out(name)
+}
