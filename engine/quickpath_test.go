@@ -16,6 +16,7 @@ import (
 var quickPaths = map[string]string{
 	"authz": "data.toolgate.authz.violations == data.toolgate.authz.found",
 	"fs":    "data.toolgate.fs.violations == data.toolgate.fs.findings",
+	"net":   "data.toolgate.net.violations == data.toolgate.net.findings",
 }
 
 func TestQuickPathsAgreeWithTheFindings(t *testing.T) {

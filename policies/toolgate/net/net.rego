@@ -11,6 +11,26 @@ import data.toolgate.lib
 
 fields := lib.fields("url")
 
+# violations of the URL facts: empty, without evaluating each finding, when every
+# URL is a usable http(s)-style URL with a host name (not an IP literal), no user
+# information, and a host that is neither local nor a metadata endpoint, in denylist
+# mode. Otherwise every finding that applies.
+violations := set() if {
+	not allowlist_mode
+	every field in fields {
+		f := input.facts.urls[field]
+		valid(f)
+		f.scheme in schemes
+		f.host != ""
+		f.userinfo == false
+		f.is_ip == false
+		f.ip == ""
+		f.ip_class != "metadata"
+		not local_name(f.host, cfg)
+		not f.host in object.get(cfg, "metadata_hosts", [])
+	}
+} else := findings
+
 # facts maps each URL field to its fact, for facts that have the documented shape.
 facts := {field: f |
 	some field in fields
@@ -50,7 +70,7 @@ allowlist_mode := false if object.get(cfg, "mode", "allowlist") == "denylist"
 # custom:
 #   code: url_invalid
 #   severity: high
-violations contains v if {
+findings contains v if {
 	some field in fields
 	not facts[field]
 	v := {"code": "url_invalid", "severity": "high", "field": field, "message": "the URL could not be parsed"}
@@ -62,7 +82,7 @@ violations contains v if {
 # custom:
 #   code: url_invalid
 #   severity: high
-violations contains v if {
+findings contains v if {
 	some field, f in facts
 	f.scheme in schemes
 	f.host == ""
@@ -75,7 +95,7 @@ violations contains v if {
 # custom:
 #   code: blocked_scheme
 #   severity: high
-violations contains v if {
+findings contains v if {
 	some field, f in facts
 	not f.scheme in schemes
 	v := {"code": "blocked_scheme", "severity": "high", "field": field, "message": sprintf("the URL scheme %q is not allowed", [f.scheme])}
@@ -87,7 +107,7 @@ violations contains v if {
 # custom:
 #   code: url_userinfo
 #   severity: high
-violations contains v if {
+findings contains v if {
 	some field, f in facts
 	f.userinfo
 	v := {"code": "url_userinfo", "severity": "high", "field": field, "message": "the URL carries user information"}
@@ -101,7 +121,7 @@ violations contains v if {
 # custom:
 #   code: private_address
 #   severity: critical
-violations contains v if {
+findings contains v if {
 	some field, f in facts
 	f.is_ip
 	denied_ip(f.ip_class, denied_classes)
@@ -114,7 +134,7 @@ violations contains v if {
 # custom:
 #   code: localhost
 #   severity: critical
-violations contains v if {
+findings contains v if {
 	some field, f in facts
 	local_name(f.host, cfg)
 	v := {"code": "localhost", "severity": "critical", "field": field, "message": sprintf("the URL points to the local name %s", [f.host])}
@@ -126,7 +146,7 @@ violations contains v if {
 # custom:
 #   code: cloud_metadata
 #   severity: critical
-violations contains v if {
+findings contains v if {
 	some field, f in facts
 	metadata(f, object.get(cfg, "metadata_hosts", []))
 	v := {"code": "cloud_metadata", "severity": "critical", "field": field, "message": "the URL points to a cloud metadata endpoint"}
@@ -138,7 +158,7 @@ violations contains v if {
 # custom:
 #   code: host_not_allowed
 #   severity: high
-violations contains v if {
+findings contains v if {
 	allowlist_mode
 	some field, f in facts
 	not allowed_host(f.host, object.get(cfg, "allow_hosts", []))
@@ -160,10 +180,7 @@ local_name(host, _) if endswith(host, ".localhost")
 
 local_name(host, c) if host in object.get(c, "local_names", [])
 
-local_name(host, c) if {
-	some suffix in object.get(c, "local_suffixes", [])
-	endswith(host, suffix)
-}
+local_name(host, c) if strings.any_suffix_match(host, object.get(c, "local_suffixes", []))
 
 metadata(f, _) if f.ip_class == "metadata"
 

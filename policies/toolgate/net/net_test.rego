@@ -93,3 +93,18 @@ test_an_unknown_mode_is_allowlist_mode if {
 test_missing_network_settings_fail_closed if {
 	fetch(fx.url("https", "example.com")) == {v("host_not_allowed", "high", "the host example.com is not on the allowlist")} with data.toolgate.settings.network as 7
 }
+
+# The quick test (violations) and the findings agree on every kind of URL fact.
+test_the_quick_test_agrees_with_the_findings if {
+	every fact in [
+		fx.url("https", "docs.example.com"), fx.url("https", "LOCALHOST"), fx.url("http", "localhost"),
+		fx.url("http", "a.localhost"), fx.url("http", "svc.internal"), fx.url("http", "metadata.google.internal"),
+		fx.url("ftp", "example.com"), fx.url("https", ""), object.union(fx.url("https", "a.example"), {"userinfo": true}),
+		fx.ip_url("93.184.216.34", "public"), fx.ip_url("127.0.0.1", "loopback"), fx.ip_url("169.254.169.254", "metadata"),
+		object.union(fx.url("https", "a.example"), {"ip": "169.254.169.254"}), {"ok": false},
+	] {
+		net.violations == net.findings with input as fx.fetch_call(fact)
+		net.violations == net.findings with input as fx.fetch_call(fact)
+			with data.toolgate.settings.network.mode as "allowlist"
+	}
+}
