@@ -48,7 +48,3 @@ test_a_tool_without_a_row_gets_the_default_buckets if {
 		{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h", "local_fallback": false},
 	] with input as fx.call("k8s.delete_namespace", {}, {})
 }
-
-test_a_tenant_that_is_not_a_string_is_ignored if {
-	ratelimit.rate_limits[1].key == "principal:alice" with input as object.union(fx.call("fs.read_file", {}, {}), {"principal": {"id": "alice", "roles": ["developer"], "tenant": 7}})
-}
