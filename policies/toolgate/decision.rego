@@ -44,14 +44,16 @@ allow := count(violations) == 0
 # description: The decision for one tool call (data.toolgate.decision).
 # entrypoint: true
 decision := {
-	"allow": allow,
+	"allow": denied == false,
 	"violations": violations,
 	"sandbox": sandbox.sandbox,
 	"rate_limits": ratelimit.rate_limits,
 	"concurrency": ratelimit.concurrency,
 	"audit": {
-		"level": auditspec.level(count(violations) > 0, lib.risk),
+		"level": auditspec.level(denied, lib.risk),
 		"redact": auditspec.redact,
 	},
 	"obligations": obligations.obligations,
+} if {
+	denied := count(violations) > 0
 }
