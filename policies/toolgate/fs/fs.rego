@@ -138,9 +138,9 @@ findings contains v if {
 #   severity: critical
 shell_violations contains v if {
 	some field, words in shell.words
-	segments := [split(w, "/") | some w in words]
-	any_sensitive(words, segments, [s[count(s) - 1] | some s in segments], sensitive_cfg)
-	hits := [w | some i, w in words; sensitive(w, segments[i], sensitive_cfg)]
+	some_sensitive(words)
+	hits := [w | some w in words; sensitive(w, split(w, "/"), sensitive_cfg)]
+	count(hits) > 0
 	v := {"code": "sensitive_path", "severity": "critical", "field": field, "message": sprintf("the command touches %s, a credential or system secret", [concat(" ", hits)])}
 }
 
@@ -237,36 +237,17 @@ sensitive_pattern(cfg) := concat("|", alternatives) if {
 # escape quotes the regular expression metacharacters of x.
 escape(x) := regex.replace(x, `[\.+*?()|\[\]{}^$]`, `\$0`)
 
-# any_sensitive is sensitive for a list of words at once (with their segments and
-# last segments), in a few builtin calls: the cheap test before finding which word.
-any_sensitive(_, _, bases, cfg) if {
-	names := object.get(cfg, "names", [])
-	some b in bases
-	b in names
-}
-
-any_sensitive(_, _, bases, cfg) if {
-	some b in bases
-	not_template(b, cfg)
+# some_sensitive is true when some word may name a sensitive path (the quick test of
+# tables.sensitive_re); the rule then finds which words do.
+some_sensitive(words) if {
+	some w in words
+	regex.match(tables.sensitive_re, concat("", ["/", w, "/"]))
 }
 
 not_template(name, cfg) if {
 	strings.any_prefix_match(name, object.get(cfg, "name_prefixes", []))
 	not strings.any_suffix_match(name, object.get(cfg, "template_suffixes", []))
 }
-
-any_sensitive(_, _, bases, cfg) if strings.any_suffix_match(bases, object.get(cfg, "name_suffixes", []))
-
-any_sensitive(_, segs, _, cfg) if {
-	segments := object.get(cfg, "segments", [])
-	some word_segs in segs
-	some seg in word_segs
-	seg in segments
-}
-
-any_sensitive(words, _, _, cfg) if strings.any_prefix_match([concat("", [w, "/"]) | some w in words], object.get(cfg, "path_prefixes", []))
-
-any_sensitive(words, _, _, cfg) if strings.any_suffix_match([concat("", ["/", w]) | some w in words], object.get(cfg, "path_suffixes", []))
 
 # protected_hits returns the settings.protected_paths entries (lower-case) that the
 # lower-cased absolute path p matches: "/x" matches p below /x; "./x" matches p
