@@ -17,6 +17,7 @@ var quickPaths = map[string]string{
 	"authz": "data.toolgate.authz.violations == data.toolgate.authz.found",
 	"fs":    "data.toolgate.fs.violations == data.toolgate.fs.findings",
 	"net":   "data.toolgate.net.violations == data.toolgate.net.findings",
+	"sql":   "data.toolgate.sql.violations == data.toolgate.sql.findings",
 }
 
 func TestQuickPathsAgreeWithTheFindings(t *testing.T) {

@@ -7,6 +7,7 @@
 package toolgate.email
 
 import data.toolgate.lib
+import data.toolgate.tables
 
 fields := lib.fields("email")
 
@@ -27,13 +28,15 @@ valid(f) if {
 	}
 }
 
-own_domains := {lower(d) | some d in data.toolgate.settings.email_domains; is_string(d)}
+# own_domains_for returns the site's own mail domains, lower-cased, as an object of
+# true (toolgate.tables.own_domains).
+own_domains_for(domains) := {lower(d): true | some d in domains; is_string(d)}
 
 default any_recipient := false
 
 any_recipient if {
-	some role in lib.roles
-	role.email_recipients == "any"
+	some name in input.principal.roles
+	tables.any_recipient[name]
 }
 
 # METADATA
@@ -58,6 +61,6 @@ violations contains v if {
 	not any_recipient
 	some field, f in facts
 	some a in f.addresses
-	not lower(a.domain) in own_domains
+	not tables.own_domains[lower(a.domain)]
 	v := {"code": "email_external_recipient", "severity": "high", "field": field, "message": sprintf("%s is outside the site's own domains", [a.address])}
 }

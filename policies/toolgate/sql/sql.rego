@@ -11,6 +11,22 @@ import data.toolgate.lib
 
 fields := lib.fields("sql")
 
+# violations of the SQL facts: empty, without evaluating each finding, when every
+# statement text is one read statement (settings read_kinds) that is not destructive:
+# nothing below applies whatever the roles. Otherwise every finding that applies.
+violations := set() if {
+	every field in fields {
+		f := input.facts.sql[field]
+		valid(f)
+		f.count <= 1
+		count(f.statements) <= 1
+		every st in f.statements {
+			st.kind in read_kinds
+			not destructive(st, destructive_kinds)
+		}
+	}
+} else := findings
+
 # facts maps each SQL field to its fact, for facts that have the documented shape.
 facts := {field: f |
 	some field in fields
@@ -50,7 +66,7 @@ may_destroy if lib.role_flag(lib.roles, "sql_destructive")
 # custom:
 #   code: sql_unparsed
 #   severity: high
-violations contains v if {
+findings contains v if {
 	some field in fields
 	not facts[field]
 	v := {"code": "sql_unparsed", "severity": "high", "field": field, "message": "the SQL text could not be parsed"}
@@ -62,7 +78,7 @@ violations contains v if {
 # custom:
 #   code: sql_stacked
 #   severity: high
-violations contains v if {
+findings contains v if {
 	not may_destroy
 	some field, f in facts
 	stacked(f)
@@ -75,7 +91,7 @@ violations contains v if {
 # custom:
 #   code: sql_destructive
 #   severity: critical
-violations contains v if {
+findings contains v if {
 	not may_destroy
 	some field, f in facts
 	some st in f.statements
@@ -89,7 +105,7 @@ violations contains v if {
 # custom:
 #   code: sql_write_denied
 #   severity: high
-violations contains v if {
+findings contains v if {
 	not may_write
 	some field, f in facts
 	some st in f.statements

@@ -73,3 +73,17 @@ test_read_and_destructive_kinds_come_from_settings if {
 test_missing_sql_settings_use_the_defaults if {
 	run([fx.statement("insert", false)], ["developer"]) == {v("sql_write_denied", "high", "INSERT statements need a role that allows SQL writes")} with data.toolgate.settings.sql as "x"
 }
+
+# The quick test (violations) and the findings agree on every kind of statement list.
+test_the_quick_test_agrees_with_the_findings if {
+	every statements in [
+		[fx.statement("select", false)], [fx.statement("select", true), fx.statement("select", true)],
+		[fx.statement("delete", false)], [fx.statement("drop", false)], [fx.statement("insert", false)], [],
+	] {
+		every roles in [["developer"], ["admin"]] {
+			call_input := fx.by(fx.sql_call(fx.sql(statements)), roles)
+			sql.violations == sql.findings with input as call_input
+			sql.violations == sql.findings with input as call_input with data.toolgate.settings.sql.read_kinds as ["select", "drop"]
+		}
+	}
+}

@@ -16,6 +16,7 @@ package toolgate.tables
 
 import data.toolgate.auditspec
 import data.toolgate.authz
+import data.toolgate.email
 import data.toolgate.fs
 import data.toolgate.obligations
 import data.toolgate.ratelimit
@@ -68,4 +69,14 @@ sensitive_re := fs.sensitive_pattern(fs.sensitive_cfg)
 sends_out[name] := true if {
 	some name, _ in data.toolgate.tools
 	secrets.sends_out(name)
+}
+
+# own_domains are the site's own mail domains (toolgate.email).
+own_domains := email.own_domains_for(data.toolgate.settings.email_domains)
+
+# any_recipient[role] is true for the site roles that may mail anyone (toolgate.email).
+any_recipient[name] := true if {
+	some name, role in data.toolgate.settings.roles
+	is_object(role)
+	role.email_recipients == "any"
 }
