@@ -19,11 +19,11 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/open-policy-agent/opa/v1/loader"
-	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/toolgate/toolgate/internal/regotest"
 
+	"github.com/toolgate/toolgate/engine"
 	"github.com/toolgate/toolgate/policies"
 )
 
@@ -188,23 +188,17 @@ func literalCodeSeverity(rule *ast.Rule) (code, severity string) {
 
 // prepare compiles the decision query the way the engine does: strict
 // compilation, without the test modules.
-func prepare(t testing.TB) rego.PreparedEvalQuery {
+func prepare(t testing.TB) *engine.Engine {
 	t.Helper()
-	res, store := load(t)
-	c := ast.NewCompiler().WithStrict(true)
-	if c.Compile(modules(res, false)); c.Failed() {
-		t.Fatalf("compile: %v", c.Errors)
+	ps, err := engine.LoadDefault()
+	if err != nil {
+		t.Fatalf("load: %v", err)
 	}
-	pq, err := rego.New(
-		rego.Query("data.toolgate.decision"),
-		rego.Compiler(c),
-		rego.Store(store),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(context.Background())
+	eng, err := engine.New(context.Background(), ps)
 	if err != nil {
 		t.Fatalf("prepare: %v", err)
 	}
-	return pq
+	return eng
 }
 
 // contractInputs are calls of every kind, including malformed ones: the decision
@@ -212,6 +206,7 @@ func prepare(t testing.TB) rego.PreparedEvalQuery {
 var contractInputs = map[string]string{
 	"empty":       `{}`,
 	"wrong types": `{"tool": {"name": 7, "arguments": []}, "principal": {"id": 1, "roles": "admin", "tenant": 3}, "session": {"id": 5}, "environment": {"workspace": 9}, "facts": {"paths": [], "shell": "x", "secrets": {}}}`,
+	"odd types":   `{"tool": {"name": "fs.read_file", "arguments": {"path": 7}}, "principal": {"id": "alice", "roles": ["developer"], "tenant": 3}, "session": {"id": 5}, "environment": {"workspace": "/srv/work"}, "facts": {"paths": {"arguments.path": {"ok": "yes"}}, "secrets": []}}`,
 	"read":        readInput,
 	"shell":       shellInput,
 	"fetch":       fetchInput,
@@ -255,13 +250,14 @@ func parse(t testing.TB, s string) ast.Value {
 	return v
 }
 
-// TestDecisionContract evaluates the decision as the engine does and checks the
+// TestDecisionContract evaluates the decision with the engine (tables served as
+// data, as in production) and checks the
 // shape of docs/input-and-decision.md: every key present, with its type.
 func TestDecisionContract(t *testing.T) {
 	pq := prepare(t)
 	for name, in := range contractInputs {
 		t.Run(name, func(t *testing.T) {
-			rs, err := pq.Eval(context.Background(), rego.EvalParsedInput(parse(t, in)))
+			rs, err := pq.EvalRaw(context.Background(), parse(t, in))
 			if err != nil {
 				t.Fatalf("eval: %v", err)
 			}
@@ -356,7 +352,7 @@ func BenchmarkDecision(b *testing.B) {
 			b.ReportAllocs()
 			ctx := context.Background()
 			for b.Loop() {
-				if _, err := pq.Eval(ctx, rego.EvalParsedInput(in)); err != nil {
+				if _, err := pq.EvalRaw(ctx, in); err != nil {
 					b.Fatal(err)
 				}
 			}

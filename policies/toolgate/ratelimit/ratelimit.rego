@@ -29,15 +29,20 @@ rate_limits := [object.union(spec, {"key": key}) |
 	lib.authenticated
 	row := object.get(tables.buckets, input.tool.name, tables.unknown_buckets)
 
-	# who names the principal: "principal:<id>", or "tenant:<t>|principal:<id>". The
-	# engine gives tenant and session id as strings ("" for none); another type makes
-	# concat fail, and the decision with it (fail closed).
-	tenant := object.get(input.principal, "tenant", "")
-	who := concat("", [object.get({"": ""}, tenant, concat("", ["tenant:", tenant, "|"])), "principal:", input.principal.id])
+	# who names the principal: "principal:<id>", or "tenant:<t>|principal:<id>".
+	who := concat("", [tenant_prefix(object.get(input.principal, "tenant", "")), "principal:", input.principal.id])
 
-	# no session bucket without a session id
-	session := object.get(input, ["session", "id"], "")
+	# no session bucket without a session id (a value that is not a string is none)
+	sid := object.get(input, ["session", "id"], "")
+	session := object.get({true: sid}, is_string(sid), "")
 }
+
+# tenant_prefix is "tenant:<t>|", or "" for no tenant (a value that is not a string
+# or is empty: the decision stays defined for any input).
+tenant_prefix(t) := concat("", ["tenant:", t, "|"]) if {
+	is_string(t)
+	t != ""
+} else := ""
 
 # buckets_for returns the buckets of the tool called name before their keys: the
 # tool, principal and session buckets, each null when not applied.

@@ -48,3 +48,10 @@ test_a_tool_without_a_row_gets_the_default_buckets if {
 		{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h", "local_fallback": false},
 	] with input as fx.call("k8s.delete_namespace", {}, {})
 }
+
+test_a_tenant_or_session_id_that_is_not_a_string_is_none if {
+	ratelimit.rate_limits == [
+		{"key": "principal:alice|tool:fs.read_file", "limit": 60, "per": "1m", "local_fallback": true},
+		{"key": "principal:alice", "limit": 300, "per": "1m", "local_fallback": true},
+	] with input as object.union(fx.call("fs.read_file", {}, {}), {"principal": {"id": "alice", "roles": ["developer"], "tenant": 7}, "session": {"id": 5}})
+}
