@@ -11,12 +11,13 @@ import data.toolgate.lib
 import data.toolgate.shell
 import data.toolgate.tables
 
-# violations of the path facts: empty, without evaluating each finding, when the call
-# reads and every path fact is usable, stays inside the workspace, and no path can be
-# sensitive (tables.sensitive_re matches every path sensitive() might, and more).
-# Otherwise every finding that applies. Most file calls take the first path.
+# violations of the path facts: empty, without evaluating each finding, when every
+# path fact is usable, stays inside the workspace, and no path can be sensitive or,
+# for a write, protected (tables.quick_re matches every path those rules might, and
+# more), and the call does not change the workspace root. Otherwise every finding
+# that applies. Most file calls take the first path.
 violations := set() if {
-	not writes
+	quick_re := object.get(tables.quick_re, lib.class, tables.quick_re[""])
 	every field in fields {
 		f := input.facts.paths[field]
 		f.ok == true
@@ -27,8 +28,9 @@ violations := set() if {
 		not startswith(f.decoded, "~")
 		is_string(f.clean)
 		is_string(object.get(f, "real", ""))
-		not regex.match(tables.sensitive_re, concat("", ["/", lower(f.clean), "/"]))
-		not regex.match(tables.sensitive_re, concat("", ["/", lower(object.get(f, "real", f.clean)), "/"]))
+		not regex.match(quick_re, concat("", ["/", lower(f.clean), "/"]))
+		not regex.match(quick_re, concat("", ["/", lower(object.get(f, "real", f.clean)), "/"]))
+		not changes_root(f)
 	}
 } else := findings
 
@@ -57,7 +59,10 @@ paths := {{"field": field, "path": p, "segments": split(p, "/")} |
 # writes is true when the tool's path arguments are written, moved or deleted.
 default writes := false
 
-writes if lib.class in {"fs_write", "fs_delete", "git_write", "shell"}
+writes if write_class(lib.class)
+
+# write_class is true for the classes whose path arguments are written.
+write_class(c) := c in {"fs_write", "fs_delete", "git_write", "shell"}
 
 # settings.sensitive_paths, lower-case strings (see docs/policy-authoring.md).
 sensitive_cfg := object.get(data.toolgate.settings, "sensitive_paths", {})
@@ -164,9 +169,8 @@ findings contains v if {
 #   code: protected_path
 #   severity: high
 findings contains v if {
-	lib.class in {"fs_write", "fs_delete"}
 	some field, f in facts
-	trim_right(f.clean, "/") == lib.workspace
+	changes_root(f)
 	v := {"code": "protected_path", "severity": "high", "field": field, "message": "the workspace root itself may not be changed"}
 }
 
@@ -214,34 +218,60 @@ sensitive(p, _, cfg) if strings.any_prefix_match(concat("", [p, "/"]), object.ge
 
 sensitive(p, _, cfg) if strings.any_suffix_match(concat("", ["/", p]), object.get(cfg, "path_suffixes", []))
 
-# sensitive_pattern is a regular expression over "/" + p + "/" that matches every
-# lower-cased path p that sensitive() matches under cfg (and a few more: a name
-# prefix of a template file, a suffix with a slash): the cheap test that lets a clean
-# call skip the findings. It depends on data only (toolgate.tables.sensitive_re).
-sensitive_pattern(cfg) := concat("|", alternatives) if {
-	alternatives := [concat("", [before, "(?:", concat("|", [escape(x) | some x in list]), ")", after]) |
-		some [key, before, after] in [
-			["names", "/", "/$"],
-			["name_prefixes", "/", "[^/]*/$"],
-			["name_suffixes", "", "/$"],
-			["segments", "/", "/"],
-			["path_prefixes", "^/", ""],
-			["path_suffixes", "", "/$"],
+# quick_pattern is a regular expression over "/" + p + "/" that matches every
+# lower-cased path p that a finding about sensitive paths (and, when written is true,
+# about protected paths and write-only sensitive paths) could match under settings
+# s, and a few more (a name prefix of a template file; a protected name anywhere):
+# the cheap test that lets a clean call skip the findings. It depends on data only:
+# toolgate.tables.quick_re holds it per class.
+quick_pattern(s, written) := alternation(array.concat(
+	[
+		[object.get(cfg, "names", []), "/", "/$"],
+		[object.get(cfg, "name_prefixes", []), "/", "[^/]*/$"],
+		[object.get(cfg, "name_suffixes", []), "", "/$"],
+		[object.get(cfg, "segments", []), "/", "/"],
+		[object.get(cfg, "path_prefixes", []), "^/", ""],
+		[object.get(cfg, "path_suffixes", []), "", "/$"],
+	],
+	[part |
+		written
+		some part in [
+			[object.get(cfg, "write_path_suffixes", []), "", "/$"],
+			# "/x" below /x; "./x" below the workspace's x; "x/y" anywhere
+			[[e | some e in entries; startswith(e, "/")], "^/", ""],
+			[[trim_prefix(e, "./") | some e in entries; not startswith(e, "/")], "/", ""],
 		]
-		list := object.get(cfg, key, [])
+	],
+)) if {
+	cfg := object.get(s, "sensitive_paths", {})
+	entries := [e | some e in object.get(s, "protected_paths", []); is_string(e)]
+}
+
+# alternation joins parts [list, before, after] into one expression: before, one of
+# the list's strings (quoted), after. An empty list adds nothing; no part at all gives
+# an expression that matches nothing.
+alternation(parts) := concat("|", alternatives) if {
+	alternatives := [concat("", [before, "(?:", concat("|", [escape(x) | some x in list]), ")", after]) |
+		some [list, before, after] in parts
 		count(list) > 0
 	]
 	count(alternatives) > 0
 } else := `[^\s\S]`
 
+# changes_root: a write or delete tool names the workspace root itself.
+changes_root(f) if {
+	lib.class in {"fs_write", "fs_delete"}
+	trim_right(f.clean, "/") == lib.workspace
+}
+
 # escape quotes the regular expression metacharacters of x.
 escape(x) := regex.replace(x, `[\.+*?()|\[\]{}^$]`, `\$0`)
 
 # some_sensitive is true when some word may name a sensitive path (the quick test of
-# tables.sensitive_re); the rule then finds which words do.
+# tables.quick_re for reads); the rule then finds which words do.
 some_sensitive(words) if {
 	some w in words
-	regex.match(tables.sensitive_re, concat("", ["/", w, "/"]))
+	regex.match(tables.quick_re[""], concat("", ["/", w, "/"]))
 }
 
 not_template(name, cfg) if {

@@ -190,8 +190,25 @@ test_the_quick_test_agrees_with_the_findings if {
 }
 
 test_the_quick_pattern_matches_nothing_without_entries if {
-	fs.sensitive_pattern({}) == `[^\s\S]`
-	not regex.match(fs.sensitive_pattern({}), "/srv/work/.env/")
-	regex.match(fs.sensitive_pattern({"names": ["a+b"]}), "/x/a+b/")
-	not regex.match(fs.sensitive_pattern({"names": ["a+b"]}), "/x/aab/")
+	fs.quick_pattern({}, true) == `[^\s\S]`
+	not regex.match(fs.quick_pattern({}, false), "/srv/work/.env/")
+	regex.match(fs.quick_pattern({"sensitive_paths": {"names": ["a+b"]}}, false), "/x/a+b/")
+	not regex.match(fs.quick_pattern({"sensitive_paths": {"names": ["a+b"]}}, false), "/x/aab/")
+}
+
+# Writes: the quick test and the findings agree on protected and write-only paths too,
+# for every class that writes and for the workspace root.
+test_the_quick_test_agrees_with_the_findings_on_writes if {
+	every clean in [
+		"/srv/work/src/main.go", "/srv/work/.git/config", "/srv/work/.git/hooks/pre-commit", "/srv/work/.github/workflows/ci.yml",
+		"/srv/work/.husky", "/srv/work/lib/x.go", "/srv/work/etc/x", "/srv/work", "/srv/work/", "/srv/work/.env",
+		"/srv/work/sub/.git/hooks/x", "/srv/work/.gitlab-ci.yml",
+	] {
+		fact := fx.path(clean, clean)
+		every tool in ["fs.write_file", "fs.delete", "git_commit", "shell.exec", "move_file"] {
+			call_input := fx.call(tool, {"path": clean}, {"paths": {"arguments.path": fact}})
+			fs.violations == fs.findings with input as call_input
+			fs.violations == fs.findings with input as call_input with data.toolgate.settings.protected_paths as ["./src", "/srv", "lib"]
+		}
+	}
 }

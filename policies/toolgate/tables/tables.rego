@@ -62,8 +62,12 @@ grants[role] := authz.grants_for(role) if some role, _ in data.toolgate.settings
 # redact[name] are the arguments the catalog marks for redaction (toolgate.auditspec).
 redact[name] := auditspec.redact_for(name) if some name, _ in data.toolgate.tools
 
-# sensitive_re is the quick test for sensitive paths (toolgate.fs).
-sensitive_re := fs.sensitive_pattern(fs.sensitive_cfg)
+# quick_re[class] is the quick test for sensitive and protected paths of a call of
+# that class (toolgate.fs): classes that write also test for protected paths; "" is
+# for reads.
+quick_re[class] := fs.quick_pattern(data.toolgate.settings, fs.write_class(class)) if {
+	some class in array.concat([""], [c | some _, t in data.toolgate.tools; c := t.class; is_string(c)])
+}
 
 # sends_out[name] is true for the catalog tools that send data out (toolgate.secrets).
 sends_out[name] := true if {
