@@ -97,7 +97,7 @@ func (e *Engine) Decide(ctx context.Context, call Call) (Decision, error) {
 	if err != nil {
 		return Decision{}, err
 	}
-	d, err := p.eval(ctx, input, e.evalOptions(ctx)...)
+	d, err := p.eval(ctx, input, keysFor(call), e.evalOptions(ctx)...)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -143,7 +143,7 @@ func (p *prepared) input(call Call) (ast.Value, error) {
 	return buildInput(call, p.env, entry.marks, p.workspace)
 }
 
-func (p *prepared) eval(ctx context.Context, input ast.Value, opts ...rego.EvalOption) (Decision, error) {
+func (p *prepared) eval(ctx context.Context, input ast.Value, keys bucketKeys, opts ...rego.EvalOption) (Decision, error) {
 	opts = append(opts, rego.EvalParsedInput(input))
 	rs, err := p.query.Eval(ctx, opts...)
 	if err != nil {
@@ -152,7 +152,7 @@ func (p *prepared) eval(ctx context.Context, input ast.Value, opts ...rego.EvalO
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
 		return Decision{}, fmt.Errorf("%w: %s is undefined", ErrPolicy, DecisionQuery)
 	}
-	d, err := decodeDecision(rs[0].Expressions[0].Value)
+	d, err := decodeDecision(rs[0].Expressions[0].Value, keys)
 	if err != nil {
 		return Decision{}, err
 	}

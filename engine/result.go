@@ -15,7 +15,9 @@ func contractError(format string, args ...any) error {
 // decodeDecision reads the raw result term into a Decision, checking every
 // field of the contract. Unknown extra keys are ignored so policies can carry
 // annotations for other consumers.
-func decodeDecision(v any) (Decision, error) {
+//
+// keys names the buckets a policy gives by scope (see keys.go).
+func decodeDecision(v any, keys bucketKeys) (Decision, error) {
 	t, ok := v.(*ast.Term)
 	if !ok {
 		return Decision{}, contractError("result is %T, not a term", v)
@@ -29,10 +31,10 @@ func decodeDecision(v any) (Decision, error) {
 	d.Allow = r.boolean("allow")
 	d.Violations = r.violations("violations")
 	d.Sandbox = r.sandbox("sandbox")
-	d.RateLimits = r.rateLimits("rate_limits")
+	d.RateLimits = r.rateLimits("rate_limits", keys)
 	d.Audit = r.auditSpec("audit")
 	d.Obligations = r.strings("obligations")
-	d.Concurrency = r.concurrency("concurrency")
+	d.Concurrency = r.concurrency("concurrency", keys)
 	if r.err != nil {
 		return Decision{}, r.err
 	}

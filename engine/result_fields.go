@@ -16,20 +16,47 @@ func (r *objReader) violations(key string) []Violation {
 	return out
 }
 
-func (r *objReader) rateLimits(key string) []RateLimit {
+func (r *objReader) rateLimits(key string, keys bucketKeys) []RateLimit {
 	out := []RateLimit{}
 	r.each(key, func(o objReader) {
-		out = append(out, RateLimit{
-			Key:   o.str("key", false),
+		k, ok := o.bucketKey(keys)
+		rl := RateLimit{
+			Key:   k,
 			Limit: o.integer("limit", false),
 			Per:   o.str("per", false),
 			// optional: absent means the call is refused when the
 			// shared limiter is unreachable
 			LocalFallback: o.optionalBool("local_fallback"),
-		})
+		}
+		if ok {
+			out = append(out, rl)
+		}
 		r.keep(o)
 	})
 	return out
+}
+
+// bucketKey reads the key of a rate limit or concurrency cap: an explicit
+// "key", or a "scope" the engine keys from the call (see keys.go). ok is
+// false when the bucket does not apply to this call (a session scope without
+// a session).
+func (r *objReader) bucketKey(keys bucketKeys) (key string, ok bool) {
+	hasKey := r.obj.Get(ast.InternedTerm("key")) != nil
+	hasScope := r.obj.Get(ast.InternedTerm("scope")) != nil
+	switch {
+	case hasKey && !hasScope:
+		return r.str("key", false), true
+	case hasScope && !hasKey:
+		scope := r.str("scope", false)
+		k, present, known := keys.key(scope)
+		if !known {
+			r.fail("scope", "must be one of %s, %s, %s; got %q", ScopePrincipalTool, ScopePrincipal, ScopeSession, scope)
+		}
+		return k, present
+	default:
+		r.fail("key", "needs exactly one of key and scope")
+		return "", false
+	}
 }
 
 func (r *objReader) sandbox(key string) Sandbox {
@@ -72,17 +99,20 @@ func (r *objReader) optionalStrings(key string) []string {
 }
 
 // concurrency reads the optional concurrency caps; absent means none.
-func (r *objReader) concurrency(key string) []ConcurrencyLimit {
+func (r *objReader) concurrency(key string, keys bucketKeys) []ConcurrencyLimit {
 	if r.obj.Get(ast.InternedTerm(key)) == nil {
 		return nil
 	}
 	out := []ConcurrencyLimit{}
 	r.each(key, func(o objReader) {
-		c := ConcurrencyLimit{Key: o.str("key", false), Limit: o.integer("limit", false)}
-		if c.Key == "" || c.Limit <= 0 {
+		k, ok := o.bucketKey(keys)
+		c := ConcurrencyLimit{Key: k, Limit: o.integer("limit", false)}
+		if ok && (c.Key == "" || c.Limit <= 0) {
 			o.fail("limit", "needs a key and a positive limit")
 		}
-		out = append(out, c)
+		if ok {
+			out = append(out, c)
+		}
 		r.keep(o)
 	})
 	return out

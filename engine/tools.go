@@ -51,7 +51,7 @@ func (e *Engine) Tools(ctx context.Context, principal Principal) ([]ToolInfo, er
 		if err != nil {
 			return nil, err
 		}
-		d, err := p.eval(ctx, input, e.evalOptions(ctx)...)
+		d, err := p.eval(ctx, input, keysFor(call), e.evalOptions(ctx)...)
 		if err != nil || hasAuthzViolation(d) {
 			continue
 		}

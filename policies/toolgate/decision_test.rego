@@ -15,13 +15,13 @@ test_an_allowed_read_has_the_whole_decision if {
 			"env": ["LANG", "PATH"],
 		},
 		"rate_limits": [
-			{"key": "tenant:acme|principal:alice|tool:fs.read_file", "limit": 60, "per": "1m", "local_fallback": true},
-			{"key": "tenant:acme|principal:alice", "limit": 300, "per": "1m", "local_fallback": true},
-			{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h", "local_fallback": true},
+			{"scope": "principal_tool", "limit": 60, "per": "1m", "local_fallback": true},
+			{"scope": "principal", "limit": 300, "per": "1m", "local_fallback": true},
+			{"scope": "session", "limit": 1000, "per": "1h", "local_fallback": true},
 		],
 		"concurrency": [
-			{"key": "principal:alice|tool:fs.read_file", "limit": 8},
-			{"key": "principal:alice", "limit": 16},
+			{"scope": "principal_tool", "limit": 8},
+			{"scope": "principal", "limit": 16},
 		],
 		"audit": {"level": "info", "redact": []},
 		"obligations": [],

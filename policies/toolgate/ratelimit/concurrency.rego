@@ -3,8 +3,9 @@
 # one tool). The coordinator holds a slot from the moment Execute admits a call until
 # the tool has returned, on every path. A cap left out of the settings, or without a
 # positive numeric limit, is not applied (a zero cap would refuse every call, which
-# the rate limits already express). The caps of each tool are a table
-# (toolgate.tables.caps).
+# the rate limits already express). Caps are given by scope (principal_tool,
+# principal) and keyed by the engine, as rate limits are. The caps of each tool are a
+# table (toolgate.tables.caps).
 package toolgate.ratelimit
 
 import data.toolgate.lib
@@ -12,28 +13,19 @@ import data.toolgate.tables
 
 default concurrency := []
 
-concurrency := [{"key": key, "limit": limit} |
-	some [key, limit] in [[concat("", [who, "|tool:", input.tool.name]), row.tool], [who, row.principal]]
-	limit != null
-] if {
-	lib.authenticated
-	row := object.get(tables.caps, input.tool.name, tables.unknown_caps)
-	who := concat("", ["principal:", input.principal.id])
-}
+concurrency := object.get(tables.caps, input.tool.name, tables.unknown_caps) if lib.authenticated
 
-# caps_for returns the caps of the tool called name: tool and principal limits, null
-# when not applied.
-caps_for(name) := {
-	"tool": cap(object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))),
-	"principal": cap(object.get(cfg, "principal", null)),
-} if {
-	cfg := object.get(data.toolgate.settings, "concurrency", {})
-	is_object(cfg)
-} else := {"tool": null, "principal": null}
-
-cap(spec) := limit if {
+# caps_for returns the caps of the tool called name that apply, each {"scope", "limit"}.
+caps_for(name) := [{"scope": scope, "limit": limit} |
+	some [scope, spec] in [
+		["principal_tool", object.get(cfg, ["tools", name], object.get(cfg, "principal_tool", null))],
+		["principal", object.get(cfg, "principal", null)],
+	]
 	is_object(spec)
 	limit := object.get(spec, "limit", 0)
 	is_number(limit)
 	limit > 0
-} else := null
+] if {
+	cfg := object.get(data.toolgate.settings, "concurrency", {})
+	is_object(cfg)
+} else := []

@@ -8,16 +8,16 @@ call(tool) := {"tool": {"name": tool, "arguments": {}}, "principal": {"id": "ali
 
 test_caps_per_principal_and_tool if {
 	ratelimit.concurrency == [
-		{"key": "principal:alice|tool:fs.read_file", "limit": 2},
-		{"key": "principal:alice", "limit": 8},
+		{"scope": "principal_tool", "limit": 2},
+		{"scope": "principal", "limit": 8},
 	] with input as call("fs.read_file")
 		with data.toolgate.settings.concurrency as caps
 }
 
 test_a_tool_override_replaces_the_per_tool_cap if {
 	ratelimit.concurrency == [
-		{"key": "principal:alice|tool:shell.exec", "limit": 1},
-		{"key": "principal:alice", "limit": 8},
+		{"scope": "principal_tool", "limit": 1},
+		{"scope": "principal", "limit": 8},
 	] with input as call("shell.exec")
 		with data.toolgate.settings.concurrency as caps
 }
@@ -36,8 +36,8 @@ test_no_caps_for_an_unauthenticated_principal if {
 
 test_a_tool_without_a_row_gets_the_default_caps if {
 	ratelimit.concurrency == [
-		{"key": "principal:alice|tool:k8s.delete_namespace", "limit": 2},
-		{"key": "principal:alice", "limit": 8},
+		{"scope": "principal_tool", "limit": 2},
+		{"scope": "principal", "limit": 8},
 	] with input as call("k8s.delete_namespace")
 		with data.toolgate.settings.concurrency as caps
 }

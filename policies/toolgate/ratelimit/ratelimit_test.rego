@@ -5,30 +5,23 @@ import data.toolgate.ratelimit
 
 test_three_buckets_per_call if {
 	ratelimit.rate_limits == [
-		{"key": "tenant:acme|principal:alice|tool:fs.read_file", "limit": 60, "per": "1m", "local_fallback": true},
-		{"key": "tenant:acme|principal:alice", "limit": 300, "per": "1m", "local_fallback": true},
-		{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h", "local_fallback": true},
+		{"scope": "principal_tool", "limit": 60, "per": "1m", "local_fallback": true},
+		{"scope": "principal", "limit": 300, "per": "1m", "local_fallback": true},
+		{"scope": "session", "limit": 1000, "per": "1h", "local_fallback": true},
 	] with input as fx.call("fs.read_file", {}, {})
 }
 
 test_a_tool_limit_replaces_the_default if {
-	ratelimit.rate_limits[0] == {"key": "tenant:acme|principal:alice|tool:shell.exec", "limit": 20, "per": "1m", "local_fallback": false} with input as fx.call("shell.exec", {}, {})
-}
-
-test_no_tenant_no_session if {
-	ratelimit.rate_limits == [
-		{"key": "principal:bob|tool:fs.read_file", "limit": 60, "per": "1m", "local_fallback": true},
-		{"key": "principal:bob", "limit": 300, "per": "1m", "local_fallback": true},
-	] with input as {"tool": {"name": "fs.read_file"}, "principal": {"id": "bob", "roles": ["viewer"]}, "session": {}}
+	ratelimit.rate_limits[0] == {"scope": "principal_tool", "limit": 20, "per": "1m", "local_fallback": false} with input as fx.call("shell.exec", {}, {})
 }
 
 test_buckets_left_out_of_the_settings_are_not_applied if {
-	ratelimit.rate_limits == [{"key": "tenant:acme|principal:alice", "limit": 5, "per": "1s", "local_fallback": true}] with input as fx.call("fs.read_file", {}, {})
+	ratelimit.rate_limits == [{"scope": "principal", "limit": 5, "per": "1s", "local_fallback": true}] with input as fx.call("fs.read_file", {}, {})
 		with data.toolgate.settings as fx.settings_with("rate_limits", {"principal": {"limit": 5, "per": "1s"}})
 }
 
 test_a_bucket_without_a_numeric_limit_blocks if {
-	ratelimit.rate_limits == [{"key": "tenant:acme|principal:alice", "limit": 0, "per": "1m", "local_fallback": true}] with input as fx.call("fs.read_file", {}, {})
+	ratelimit.rate_limits == [{"scope": "principal", "limit": 0, "per": "1m", "local_fallback": true}] with input as fx.call("fs.read_file", {}, {})
 		with data.toolgate.settings as fx.settings_with("rate_limits", {"principal": {"limit": "many"}})
 }
 
@@ -43,15 +36,8 @@ test_local_fallback_risks_come_from_settings if {
 
 test_a_tool_without_a_row_gets_the_default_buckets if {
 	ratelimit.rate_limits == [
-		{"key": "tenant:acme|principal:alice|tool:k8s.delete_namespace", "limit": 60, "per": "1m", "local_fallback": false},
-		{"key": "tenant:acme|principal:alice", "limit": 300, "per": "1m", "local_fallback": false},
-		{"key": "tenant:acme|principal:alice|session:s-42", "limit": 1000, "per": "1h", "local_fallback": false},
+		{"scope": "principal_tool", "limit": 60, "per": "1m", "local_fallback": false},
+		{"scope": "principal", "limit": 300, "per": "1m", "local_fallback": false},
+		{"scope": "session", "limit": 1000, "per": "1h", "local_fallback": false},
 	] with input as fx.call("k8s.delete_namespace", {}, {})
-}
-
-test_a_tenant_or_session_id_that_is_not_a_string_is_none if {
-	ratelimit.rate_limits == [
-		{"key": "principal:alice|tool:fs.read_file", "limit": 60, "per": "1m", "local_fallback": true},
-		{"key": "principal:alice", "limit": 300, "per": "1m", "local_fallback": true},
-	] with input as object.union(fx.call("fs.read_file", {}, {}), {"principal": {"id": "alice", "roles": ["developer"], "tenant": 7}, "session": {"id": 5}})
 }
