@@ -17,7 +17,7 @@ level(denied, risk) := "warn" if {
 	risk in {"high", "critical"}
 } else := "info"
 
-redact := sort({f | some s in input.facts.secrets; f := s.field; is_string(f)} | {f | some f in object.get(tables.redact, input.tool.name, [])})
+redact := sort({f | some s in input.facts.secrets; f := s.field; is_string(f)} | {f | some f in tables.redact[input.tool.name]})
 
 # redact_for lists the argument paths the catalog marks for the tool called name.
 redact_for(name) := [concat(".", ["arguments", arg]) | some arg in object.get(data.toolgate.tools, [name, "redact"], [])]

@@ -65,11 +65,10 @@ found contains v if {
 	v := {"code": "role_not_permitted", "severity": "high", "field": "", "message": sprintf("no role of the principal may use %s tools", [lib.class])}
 }
 
-# known_principal: some role of the principal is a role the site defines (it has a
-# row in the grants table).
+# known_principal: some role of the principal is a role the site defines.
 known_principal if {
 	some name in input.principal.roles
-	tables.grants[name]
+	tables.roles[name]
 }
 
 # permitted: some role of the principal may use the tool's class, or the tool itself.
@@ -78,18 +77,10 @@ permitted if {
 	tables.grants[name][input.tool.name]
 }
 
-# grants_for returns the tools the site role called name may use, as an object of
-# true: the catalog tools of its classes and the tools it names. Undefined for a role
-# the site does not define. It depends on data only: the engine computes it once per
-# policy load (toolgate.tables.grants).
-grants_for(name) := object.union(
-	{tool: true |
-		some tool, entry in data.toolgate.tools
-		is_string(entry.class)
-		entry.class in object.get(role, "classes", [])
-	},
-	{tool: true | some tool in object.get(role, "tools", []); is_string(tool)},
-) if {
-	role := data.toolgate.settings.roles[name]
-	is_object(role)
+# class_grants: the site role r (its settings) lets a principal call the catalog
+# entry's tools by class. The grants table (toolgate.tables.grants) applies it to
+# every role and catalog tool, and adds the tools a role names (roles[r].tools).
+class_grants(r, entry) if {
+	is_string(entry.class)
+	entry.class in object.get(r, "classes", [])
 }

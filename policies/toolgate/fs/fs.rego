@@ -17,7 +17,7 @@ import data.toolgate.tables
 # more), and the call does not change the workspace root. Otherwise every finding
 # that applies. Most file calls take the first path.
 violations := set() if {
-	quick_re := object.get(tables.quick_re, lib.class, tables.quick_re[""])
+	quick_re := quick_re_for(lib.class)
 	every field in fields {
 		f := input.facts.paths[field]
 		f.ok == true
@@ -35,6 +35,13 @@ violations := set() if {
 } else := findings
 
 fields := lib.fields("path")
+
+# quick_re_for returns the quick-test pattern of a call of class: the write pattern
+# for the classes that write, the read pattern otherwise. Direct lookups, so that
+# evaluated as rules (opa test, opa eval) the tables build one pattern.
+quick_re_for(class) := re if {
+	re := tables.quick_re[class]
+} else := tables.quick_re_read
 
 # facts maps each path field to its fact, for facts that have the documented shape.
 facts := {field: f |
@@ -59,10 +66,10 @@ paths := {{"field": field, "path": p, "segments": split(p, "/")} |
 # writes is true when the tool's path arguments are written, moved or deleted.
 default writes := false
 
-writes if write_class(lib.class)
+writes if lib.class in write_classes
 
-# write_class is true for the classes whose path arguments are written.
-write_class(c) := c in {"fs_write", "fs_delete", "git_write", "shell"}
+# write_classes are the classes whose path arguments are written.
+write_classes := ["fs_write", "fs_delete", "git_write", "shell"]
 
 # settings.sensitive_paths, lower-case strings (see docs/policy-authoring.md).
 sensitive_cfg := object.get(data.toolgate.settings, "sensitive_paths", {})
@@ -271,7 +278,7 @@ escape(x) := regex.replace(x, `[\.+*?()|\[\]{}^$]`, `\$0`)
 # tables.quick_re for reads); the rule then finds which words do.
 some_sensitive(words) if {
 	some w in words
-	regex.match(tables.quick_re[""], concat("", ["/", w, "/"]))
+	regex.match(tables.quick_re_read, concat("", ["/", w, "/"]))
 }
 
 not_template(name, cfg) if {

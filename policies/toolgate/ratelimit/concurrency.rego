@@ -13,7 +13,12 @@ import data.toolgate.tables
 
 default concurrency := []
 
-concurrency := object.get(tables.caps, input.tool.name, tables.unknown_caps) if lib.authenticated
+# The row of the called tool; a direct lookup, so that evaluating the tables as rules
+# (opa test, opa eval) computes this one row, not the whole table.
+concurrency := row if {
+	lib.authenticated
+	row := tables.caps[input.tool.name]
+} else := tables.unknown_caps if lib.authenticated
 
 # caps_for returns the caps of the tool called name that apply, each {"scope", "limit"}.
 caps_for(name) := [{"scope": scope, "limit": limit} |

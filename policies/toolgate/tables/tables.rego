@@ -36,12 +36,12 @@ sandbox[name] := sb.for_tool(name) if some name, _ in data.toolgate.tools
 
 unknown_sandbox := sb.for_tool(null)
 
-# buckets[name] are the rate-limit buckets of name before keys (toolgate.ratelimit).
+# buckets[name] are the rate-limit buckets of name, by scope (toolgate.ratelimit).
 buckets[name] := ratelimit.buckets_for(name) if some name, _ in names
 
 unknown_buckets := ratelimit.buckets_for(null)
 
-# caps[name] are the concurrency caps of name (toolgate.ratelimit).
+# caps[name] are the concurrency caps of name, by scope (toolgate.ratelimit).
 caps[name] := ratelimit.caps_for(name) if some name, _ in names
 
 unknown_caps := ratelimit.caps_for(null)
@@ -56,18 +56,38 @@ approval[name] := row if {
 	true in [row.always, count(row.roles) > 0]
 }
 
-# grants[role] are the tools each site role may use (toolgate.authz).
-grants[role] := authz.grants_for(role) if some role, _ in data.toolgate.settings.roles
+# roles[role] is true for every role the site defines (toolgate.authz).
+roles[role] := true if {
+	some role, r in data.toolgate.settings.roles
+	is_object(r)
+}
+
+# grants[role][tool] is true when the site role may use the tool: a catalog tool of
+# one of its classes, or a tool it names (toolgate.authz). Keyed by role and tool, so
+# that evaluated as rules (opa test, opa eval) a lookup computes one entry.
+grants[role][tool] if {
+	some role, r in data.toolgate.settings.roles
+	is_object(r)
+	some tool, entry in data.toolgate.tools
+	authz.class_grants(r, entry)
+}
+
+grants[role][tool] if {
+	some role, r in data.toolgate.settings.roles
+	is_object(r)
+	some tool in object.get(r, "tools", [])
+	is_string(tool)
+}
 
 # redact[name] are the arguments the catalog marks for redaction (toolgate.auditspec).
 redact[name] := auditspec.redact_for(name) if some name, _ in data.toolgate.tools
 
-# quick_re[class] is the quick test for sensitive and protected paths of a call of
-# that class (toolgate.fs): classes that write also test for protected paths; "" is
-# for reads.
-quick_re[class] := fs.quick_pattern(data.toolgate.settings, fs.write_class(class)) if {
-	some class in array.concat([""], [c | some _, t in data.toolgate.tools; c := t.class; is_string(c)])
-}
+# quick_re[class] is the quick test for sensitive or protected paths of a call of a
+# class that writes, quick_re_read that for sensitive paths of any other call
+# (toolgate.fs).
+quick_re[class] := fs.quick_pattern(data.toolgate.settings, true) if some class in fs.write_classes
+
+quick_re_read := fs.quick_pattern(data.toolgate.settings, false)
 
 # sends_out[name] is true for the catalog tools that send data out (toolgate.secrets).
 sends_out[name] := true if {

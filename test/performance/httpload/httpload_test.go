@@ -184,7 +184,9 @@ func startToolgate(t *testing.T, tmp string, callDoc []byte) target {
 	build.Stderr = os.Stderr
 	require.NoError(t, build.Run())
 	cfg := filepath.Join(tmp, "config.yaml")
-	const unlimited = `{limit: 1000000000, per: 1m}`
+	// Far more than a run sends, and within what the in-memory store can
+	// refill (limit² below the period in ns).
+	const unlimited = `{limit: 1000000, per: 24h}`
 	require.NoError(t, os.WriteFile(cfg, []byte(`log: {level: error}
 settings:
   rate_limits: {principal_tool: `+unlimited+`, principal: `+unlimited+`, session: `+unlimited+`, tools: {}}
