@@ -27,6 +27,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -210,7 +211,7 @@ func startOPA(t *testing.T, tmp string, callDoc []byte) target {
 		bin = filepath.Join(gobin, "opa")
 	}
 	addr := freeAddr(t)
-	cmd := exec.Command(bin, "run", "--server", "--addr", addr, "--log-level", "error", policyDir)
+	cmd := exec.Command(bin, "run", "--server", "--addr", addr, "--log-level", "error", materialized(t, bin, tmp))
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	url := "http://" + addr
@@ -223,6 +224,42 @@ func startOPA(t *testing.T, tmp string, callDoc []byte) target {
 	}, 60*time.Second, 100*time.Millisecond)
 	return target{name: "opa run --server", url: url + "/v1/data/toolgate/decision",
 		body: opaInput(t, callDoc), client: newClient()}
+}
+
+// materialized copies the policy files for OPA the way the engine serves
+// them: data.toolgate.tables evaluated once (opa eval) and served as data,
+// its rules left out. Given the rules, OPA would evaluate the tables per
+// query, which is correct but several times slower, and not what a user
+// after speed would deploy (docs/policy-authoring.md).
+func materialized(t *testing.T, bin, tmp string) string {
+	dir := filepath.Join(tmp, "opa-policies")
+	require.NoError(t, filepath.WalkDir(policyDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(policyDir, path)
+		if err != nil {
+			return err
+		}
+		keep := filepath.Ext(path) == ".json" || (filepath.Ext(path) == ".rego" && !strings.HasSuffix(path, "_test.rego"))
+		if !keep || rel == filepath.Join("toolgate", "tables", "tables.rego") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755))
+		return os.WriteFile(filepath.Join(dir, rel), b, 0o600)
+	}))
+	env := filepath.Join(tmp, "environment.json")
+	require.NoError(t, os.WriteFile(env, []byte(`{"environment": {"workspace": "`+engine.DefaultWorkspace+`"}}`), 0o600))
+	out, err := exec.Command(bin, "eval", "--format", "raw", "-d", policyDir, "-i", env, engine.TablesPackage).Output()
+	require.NoError(t, err, "opa eval %s", engine.TablesPackage)
+	tables := filepath.Join(dir, "toolgate", "tables")
+	require.NoError(t, os.MkdirAll(tables, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(tables, "data.json"), out, 0o600))
+	return dir
 }
 
 func opaInput(t *testing.T, callDoc []byte) []byte {
