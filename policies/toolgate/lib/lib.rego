@@ -13,11 +13,6 @@ tool := t if {
 	is_string(t.class)
 }
 
-# name of the called tool; "" when the call names none.
-default name := ""
-
-name := input.tool.name
-
 # class of the called tool; "" when the tool is unknown.
 default class := ""
 
@@ -101,8 +96,3 @@ basename(p) := name if {
 	parts := split(p, "/")
 	name := parts[count(parts) - 1]
 }
-
-# str returns x when it is a string, otherwise fallback.
-str(x, fallback) := x if {
-	is_string(x)
-} else := fallback

@@ -6,7 +6,6 @@ import data.toolgate.lib
 test_known_tool_has_its_catalog_class_and_risk if {
 	call_input := fx.call("fs.delete", {"path": "x"}, {})
 	lib.tool.class == "fs_delete" with input as call_input
-	lib.name == "fs.delete" with input as call_input
 	lib.class == "fs_delete" with input as call_input
 	lib.risk == "high" with input as call_input
 }
@@ -22,8 +21,7 @@ test_catalog_entry_without_class_is_unknown if {
 	not lib.tool with input as fx.call("odd", {}, {}) with data.toolgate.tools.odd as {"risk": "low"}
 }
 
-test_call_without_tool_has_empty_name if {
-	lib.name == "" with input as {}
+test_call_without_tool_has_empty_class if {
 	lib.class == "" with input as {}
 }
 
@@ -77,9 +75,7 @@ test_fields_are_marked_and_supplied if {
 	lib.fields("url") == set() with input as call_input
 }
 
-test_basename_and_str if {
+test_basename if {
 	lib.basename("/a/b/c.txt") == "c.txt"
 	lib.basename("c") == "c"
-	lib.str("x", "y") == "x"
-	lib.str(1, "y") == "y"
 }
