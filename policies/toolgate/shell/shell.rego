@@ -238,7 +238,13 @@ names := {inv.name | some inv in invocations}
 # named maps each tag to the names of the commands that run with that tag:
 # named.shell is every shell that runs. Rules start with such a lookup, which fails
 # at once when no such command runs.
-named := {tag: {n | some n in names; tag in tags(n)} | some name in names; some tag in tags(name)}
+named := {tag: {name | some [t, name] in tagged; t == tag} | some [tag, _] in tagged}
+
+# tagged pairs each name that runs with each of its tags. named groups it with one
+# comprehension per tag that OPA indexes on t (linear in the pairs; grouping by
+# testing every name for every tag would be quadratic in the names, and a command
+# line may hold a thousand).
+tagged := {[tag, name] | some name in names; some tag in tags(name)}
 
 # by_name groups the invocations by command name: rules start with a
 # lookup in it, which fails at once when the command does not run.
