@@ -15,8 +15,6 @@ import data.toolgate.fs
 import data.toolgate.lib
 import data.toolgate.net
 import data.toolgate.obligations
-import data.toolgate.ratelimit
-import data.toolgate.sandbox
 import data.toolgate.secrets
 import data.toolgate.sql
 
@@ -46,14 +44,19 @@ allow := count(violations) == 0
 decision := {
 	"allow": denied == false,
 	"violations": violations,
-	"sandbox": sandbox.sandbox,
-	"rate_limits": ratelimit.rate_limits,
-	"concurrency": ratelimit.concurrency,
+	"sandbox": row.sandbox,
+	"rate_limits": object.get({true: row.rate_limits}, lib.authenticated, []),
+	"concurrency": object.get({true: row.concurrency}, lib.authenticated, []),
 	"audit": {
-		"level": auditspec.level(denied, lib.risk),
+		"level": object.get({true: "warn"}, denied, row.level),
 		"redact": auditspec.redact,
 	},
 	"obligations": obligations.obligations,
 } if {
 	denied := count(violations) > 0
+
+	# What depends on the tool alone is one row (toolgate.tables.envelope), read here
+	# directly: each rule evaluated on every call costs. Buckets and caps apply to an
+	# authenticated principal only; a denied call is audited at level warn.
+	row := lib.envelope
 }

@@ -9,7 +9,7 @@
 #   show what was written or sent, and credentials inside them are redacted by field.
 package toolgate.auditspec
 
-import data.toolgate.tables
+import data.toolgate.lib
 
 level(denied, risk) := "warn" if {
 	denied
@@ -17,7 +17,7 @@ level(denied, risk) := "warn" if {
 	risk in {"high", "critical"}
 } else := "info"
 
-redact := sort({f | some s in input.facts.secrets; f := s.field; is_string(f)} | {f | some f in tables.redact[input.tool.name]})
+redact := sort({f | some s in input.facts.secrets; f := s.field; is_string(f)} | {f | some f in lib.envelope.redact})
 
 # redact_for lists the argument paths the catalog marks for the tool called name.
 redact_for(name) := [concat(".", ["arguments", arg]) | some arg in object.get(data.toolgate.tools, [name, "redact"], [])]

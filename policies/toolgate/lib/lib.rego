@@ -6,6 +6,8 @@
 #   string helpers. No violations are raised here.
 package toolgate.lib
 
+import data.toolgate.tables
+
 # tool is the catalog entry of the called tool. Undefined for an unknown tool, and for
 # an entry without a class: such a tool is treated as unknown.
 tool := t if {
@@ -24,10 +26,20 @@ default risk := "critical"
 
 risk := data.toolgate.tools[input.tool.name].risk
 
+# authenticated: the principal has a non-blank string id.
+default authenticated := false
+
 authenticated if {
 	is_string(input.principal.id)
 	trim_space(input.principal.id) != ""
 }
+
+# envelope is the called tool's row of toolgate.tables.envelope (sandbox, buckets,
+# caps, redaction, audit level); a tool without a row gets the row of an unknown
+# tool. A direct lookup: evaluated as rules (opa test), the table computes one row.
+envelope := row if {
+	row := tables.envelope[input.tool.name]
+} else := tables.unknown_envelope
 
 # roles maps each of the principal's roles that the site defines to its settings.
 roles := {name: role |

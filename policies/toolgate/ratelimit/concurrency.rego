@@ -4,21 +4,9 @@
 # the tool has returned, on every path. A cap left out of the settings, or without a
 # positive numeric limit, is not applied (a zero cap would refuse every call, which
 # the rate limits already express). Caps are given by scope (principal_tool,
-# principal) and keyed by the engine, as rate limits are. The caps of each tool are a
-# table (toolgate.tables.caps).
+# principal) and keyed by the engine, as rate limits are. The decision takes them
+# from the tool's row of toolgate.tables.envelope (caps_for).
 package toolgate.ratelimit
-
-import data.toolgate.lib
-import data.toolgate.tables
-
-default concurrency := []
-
-# The row of the called tool; a direct lookup, so that evaluating the tables as rules
-# (opa test, opa eval) computes this one row, not the whole table.
-concurrency := row if {
-	lib.authenticated
-	row := tables.caps[input.tool.name]
-} else := tables.unknown_caps if lib.authenticated
 
 # caps_for returns the caps of the tool called name that apply, each {"scope", "limit"}.
 caps_for(name) := [{"scope": scope, "limit": limit} |

@@ -11,21 +11,9 @@
 #   principal (the call is denied anyway). local_fallback (a fleet limiter that cannot
 #   reach Redis may use a per-process bucket instead of refusing) is true only for
 #   tools whose risk is in rate_limits.local_fallback_risks (default ["low"]).
-#   The buckets depend on the tool alone: a table computed once per policy load
-#   (toolgate.tables.buckets, from buckets_for).
+#   The buckets depend on the tool alone: the decision takes them from the tool's row
+#   of toolgate.tables.envelope (buckets_for), computed once per policy load.
 package toolgate.ratelimit
-
-import data.toolgate.lib
-import data.toolgate.tables
-
-default rate_limits := []
-
-# The row of the called tool; a direct lookup, so that evaluating the tables as rules
-# (opa test, opa eval) computes this one row, not the whole table.
-rate_limits := row if {
-	lib.authenticated
-	row := tables.buckets[input.tool.name]
-} else := tables.unknown_buckets if lib.authenticated
 
 # buckets_for returns the buckets of the tool called name that apply, each
 # {"scope", "limit", "per", "local_fallback"}.

@@ -1,10 +1,9 @@
 package toolgate.ratelimit_test
 
 import data.toolgate.fixtures as fx
-import data.toolgate.ratelimit
 
 test_three_buckets_per_call if {
-	ratelimit.rate_limits == [
+	data.toolgate.decision.rate_limits == [
 		{"scope": "principal_tool", "limit": 60, "per": "1m", "local_fallback": true},
 		{"scope": "principal", "limit": 300, "per": "1m", "local_fallback": true},
 		{"scope": "session", "limit": 1000, "per": "1h", "local_fallback": true},
@@ -12,30 +11,30 @@ test_three_buckets_per_call if {
 }
 
 test_a_tool_limit_replaces_the_default if {
-	ratelimit.rate_limits[0] == {"scope": "principal_tool", "limit": 20, "per": "1m", "local_fallback": false} with input as fx.call("shell.exec", {}, {})
+	data.toolgate.decision.rate_limits[0] == {"scope": "principal_tool", "limit": 20, "per": "1m", "local_fallback": false} with input as fx.call("shell.exec", {}, {})
 }
 
 test_buckets_left_out_of_the_settings_are_not_applied if {
-	ratelimit.rate_limits == [{"scope": "principal", "limit": 5, "per": "1s", "local_fallback": true}] with input as fx.call("fs.read_file", {}, {})
+	data.toolgate.decision.rate_limits == [{"scope": "principal", "limit": 5, "per": "1s", "local_fallback": true}] with input as fx.call("fs.read_file", {}, {})
 		with data.toolgate.settings as fx.settings_with("rate_limits", {"principal": {"limit": 5, "per": "1s"}})
 }
 
 test_a_bucket_without_a_numeric_limit_blocks if {
-	ratelimit.rate_limits == [{"scope": "principal", "limit": 0, "per": "1m", "local_fallback": true}] with input as fx.call("fs.read_file", {}, {})
+	data.toolgate.decision.rate_limits == [{"scope": "principal", "limit": 0, "per": "1m", "local_fallback": true}] with input as fx.call("fs.read_file", {}, {})
 		with data.toolgate.settings as fx.settings_with("rate_limits", {"principal": {"limit": "many"}})
 }
 
 test_no_buckets_for_an_unauthenticated_principal if {
-	ratelimit.rate_limits == [] with input as {"tool": {"name": "fs.read_file"}, "principal": {"id": ""}}
+	data.toolgate.decision.rate_limits == [] with input as {"tool": {"name": "fs.read_file"}, "principal": {"id": ""}}
 }
 
 test_local_fallback_risks_come_from_settings if {
-	ratelimit.rate_limits[1].local_fallback == true with input as fx.call("fs.delete", {}, {})
+	data.toolgate.decision.rate_limits[1].local_fallback == true with input as fx.call("fs.delete", {}, {})
 		with data.toolgate.settings.rate_limits.local_fallback_risks as ["high"]
 }
 
 test_a_tool_without_a_row_gets_the_default_buckets if {
-	ratelimit.rate_limits == [
+	data.toolgate.decision.rate_limits == [
 		{"scope": "principal_tool", "limit": 60, "per": "1m", "local_fallback": false},
 		{"scope": "principal", "limit": 300, "per": "1m", "local_fallback": false},
 		{"scope": "session", "limit": 1000, "per": "1h", "local_fallback": false},

@@ -7,18 +7,11 @@
 #   (settings.sandbox_max) so that nothing is ever looser than the site allows.
 #   Network is "none" unless the class is http; then "allowlist" (allowlist mode) or
 #   "any", never more than sandbox_max.network. File access is the workspace only.
-#   It depends on the tool name and data only, so the per-tool values are a table
-#   (toolgate.tables.sandbox) the engine computes once per policy load.
+#   It depends on the tool name and data only: the decision takes it from the tool's
+#   row of toolgate.tables.envelope, which the engine computes once per policy load.
 package toolgate.sandbox
 
 import data.toolgate.lib
-import data.toolgate.tables
-
-# sandbox of the called tool: its row of the table; an unknown tool gets what a tool
-# without a catalog entry gets (the "default" class).
-sandbox := s if {
-	s := tables.sandbox[input.tool.name]
-} else := tables.unknown_sandbox
 
 # for_tool computes the sandbox of the tool called name (any value: a name the
 # catalog does not know gets the "default" class). One rule with local variables:

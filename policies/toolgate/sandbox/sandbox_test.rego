@@ -1,10 +1,9 @@
 package toolgate.sandbox_test
 
 import data.toolgate.fixtures as fx
-import data.toolgate.sandbox
 
 sandbox_for(tool) := sb if {
-	sb := sandbox.sandbox with input as fx.call(tool, {}, {})
+	sb := data.toolgate.decision.sandbox with input as fx.call(tool, {}, {})
 }
 
 test_a_read_tool_reads_the_workspace_only if {
@@ -86,7 +85,7 @@ test_non_http_classes_never_reach_the_network if {
 }
 
 test_an_unknown_tool_gets_the_default_envelope if {
-	sb := sandbox.sandbox with input as {}
+	sb := data.toolgate.decision.sandbox with input as {}
 	sb.timeout_ms == 10000
 	sb.network == "none"
 	sb.read_paths == []
@@ -94,7 +93,7 @@ test_an_unknown_tool_gets_the_default_envelope if {
 }
 
 test_no_paths_without_a_workspace if {
-	sb := sandbox.sandbox with input as object.union(fx.call("shell.exec", {}, {}), {"environment": {"workspace": "relative"}})
+	sb := data.toolgate.decision.sandbox with input as object.union(fx.call("shell.exec", {}, {}), {"environment": {"workspace": "relative"}})
 	sb.read_paths == []
 	sb.write_paths == []
 }

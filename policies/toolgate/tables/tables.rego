@@ -23,28 +23,30 @@ import data.toolgate.ratelimit
 import data.toolgate.sandbox as sb
 import data.toolgate.secrets
 
-# names are the tool names a row is kept for: the catalog's, and those the rate
-# limit and concurrency settings name (a setting may name a tool before the catalog
-# does). An object of true, as every value here must be JSON.
+# names are the tool names an envelope row is kept for: the catalog's, and those the
+# rate limit and concurrency settings name (a setting may name a tool before the
+# catalog does). An object of true, as every value here must be JSON.
 names := object.union({name: true | some name, _ in data.toolgate.tools}, {name: true |
 	some section in ["rate_limits", "concurrency"]
 	some name, _ in object.get(data.toolgate.settings, [section, "tools"], {})
 })
 
-# sandbox[name] is the sandbox of a call to name (toolgate.sandbox).
-sandbox[name] := sb.for_tool(name) if some name, _ in data.toolgate.tools
+# envelope[name] is what a decision for a call to name takes from the tool alone:
+# its sandbox (toolgate.sandbox), rate-limit buckets and concurrency caps by scope
+# (toolgate.ratelimit), the arguments the catalog marks for redaction and the audit
+# level of an allowed call (toolgate.auditspec). One row, so that a decision reads
+# them with one lookup (toolgate.lib.envelope).
+envelope[name] := envelope_for(name) if some name, _ in names
 
-unknown_sandbox := sb.for_tool(null)
+unknown_envelope := envelope_for(null)
 
-# buckets[name] are the rate-limit buckets of name, by scope (toolgate.ratelimit).
-buckets[name] := ratelimit.buckets_for(name) if some name, _ in names
-
-unknown_buckets := ratelimit.buckets_for(null)
-
-# caps[name] are the concurrency caps of name, by scope (toolgate.ratelimit).
-caps[name] := ratelimit.caps_for(name) if some name, _ in names
-
-unknown_caps := ratelimit.caps_for(null)
+envelope_for(name) := {
+	"sandbox": sb.for_tool(name),
+	"rate_limits": ratelimit.buckets_for(name),
+	"concurrency": ratelimit.caps_for(name),
+	"redact": auditspec.redact_for(name),
+	"level": auditspec.level(false, object.get(data.toolgate.tools, [name, "risk"], "critical")),
+}
 
 # approval[name] says when a call to name needs approval (toolgate.obligations); only
 # catalog tools with a class that may need it have a row (an unknown tool has no
@@ -78,9 +80,6 @@ grants[role][tool] if {
 	some tool in object.get(r, "tools", [])
 	is_string(tool)
 }
-
-# redact[name] are the arguments the catalog marks for redaction (toolgate.auditspec).
-redact[name] := auditspec.redact_for(name) if some name, _ in data.toolgate.tools
 
 # quick_re[class] is the quick test for sensitive or protected paths of a call of a
 # class that writes, quick_re_read that for sensitive paths of any other call
