@@ -6,6 +6,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/toolgate/toolgate/engine/facts"
@@ -53,41 +54,13 @@ func compileModules(mods map[string]*ast.Module) (*ast.Compiler, error) {
 }
 
 func compile(ctx context.Context, ps PolicySet, cfg compileConfig) (*prepared, error) {
-	data, err := withSettings(ps.Data, cfg.settings)
+	c, store, cat, err := compileSet(ctx, ps, cfg)
 	if err != nil {
 		return nil, err
 	}
-	cat, err := loadCatalog(data)
+	pq, err := prepareQuery(ctx, c, store, DecisionQuery)
 	if err != nil {
 		return nil, err
-	}
-	env := environmentTerm(cfg.workspace)
-	c, err := compileModules(ps.Modules)
-	if err != nil {
-		return nil, err
-	}
-	if !cfg.lazyTables {
-		mods, withTables, ok, err := materializeTables(ctx, c, ps.Modules, data, env)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			if c, err = compileModules(mods); err != nil {
-				return nil, err
-			}
-			data = withTables
-		}
-	}
-	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
-	pq, err := rego.New(
-		rego.Query(DecisionQuery),
-		rego.Compiler(c),
-		rego.Store(store),
-		rego.StoreReadAST(true),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("%w: prepare %s: %v", ErrPolicy, DecisionQuery, err)
 	}
 	ex, err := prepareExtras(ctx, c, store)
 	if err != nil {
@@ -96,11 +69,81 @@ func compile(ctx context.Context, ps PolicySet, cfg compileConfig) (*prepared, e
 	return &prepared{
 		query:     pq,
 		catalog:   cat,
-		env:       env,
+		env:       environmentTerm(cfg.workspace),
 		workspace: cfg.workspace,
 		revision:  ps.Revision,
 		extras:    ex,
 	}, nil
+}
+
+// compileSet compiles ps with the settings of cfg and, unless cfg keeps them
+// lazy, serves the tables package as data (tables.go). It returns what every
+// query of the set is prepared on.
+func compileSet(ctx context.Context, ps PolicySet, cfg compileConfig) (*ast.Compiler, storage.Store, catalog, error) {
+	data, err := withSettings(ps.Data, cfg.settings)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cat, err := loadCatalog(data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := compileModules(ps.Modules)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !cfg.lazyTables {
+		mods, withTables, ok, err := materializeTables(ctx, c, ps.Modules, data, environmentTerm(cfg.workspace))
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if ok {
+			if c, err = compileModules(mods); err != nil {
+				return nil, nil, nil, err
+			}
+			data = withTables
+		}
+	}
+	return c, newStore(data), cat, nil
+}
+
+// newStore holds data as AST values, so that reads during evaluation need no
+// conversion.
+func newStore(data map[string]any) storage.Store {
+	return inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
+}
+
+// prepareQuery prepares query on the compiled set the way every query of the
+// engine runs: AST reads from the store and strict builtin errors (a builtin
+// error fails the query instead of silently dropping a rule).
+func prepareQuery(ctx context.Context, c *ast.Compiler, store storage.Store, query string) (rego.PreparedEvalQuery, error) {
+	pq, err := rego.New(
+		rego.Query(query),
+		rego.Compiler(c),
+		rego.Store(store),
+		rego.StoreReadAST(true),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return pq, fmt.Errorf("%w: prepare %s: %v", ErrPolicy, query, err)
+	}
+	return pq, nil
+}
+
+// singleTerm returns the one result of query as a raw term (the queries run
+// with rawTerm): an error, an undefined result or another shape denies.
+func singleTerm(rs rego.ResultSet, err error, query string) (*ast.Term, error) {
+	if err != nil {
+		return nil, fmt.Errorf("%w: evaluate %s: %v", ErrPolicy, query, err)
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, fmt.Errorf("%w: %s is undefined", ErrPolicy, query)
+	}
+	t, ok := rs[0].Expressions[0].Value.(*ast.Term)
+	if !ok {
+		return nil, contractError("%s result is %T, not a term", query, rs[0].Expressions[0].Value)
+	}
+	return t, nil
 }
 
 // Capabilities are the builtins policies compile against: this OPA version's,

@@ -144,15 +144,12 @@ func (p *prepared) input(call Call) (ast.Value, error) {
 }
 
 func (p *prepared) eval(ctx context.Context, input ast.Value, keys bucketKeys, opts ...rego.EvalOption) (Decision, error) {
-	opts = append(opts, rego.EvalParsedInput(input))
-	rs, err := p.query.Eval(ctx, opts...)
+	rs, err := p.query.Eval(ctx, append(opts, rego.EvalParsedInput(input))...)
+	t, err := singleTerm(rs, err, DecisionQuery)
 	if err != nil {
-		return Decision{}, fmt.Errorf("%w: evaluate: %v", ErrPolicy, err)
+		return Decision{}, err
 	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return Decision{}, fmt.Errorf("%w: %s is undefined", ErrPolicy, DecisionQuery)
-	}
-	d, err := decodeDecision(rs[0].Expressions[0].Value, keys)
+	d, err := decodeDecision(t, keys)
 	if err != nil {
 		return Decision{}, err
 	}

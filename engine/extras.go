@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -36,32 +35,15 @@ func prepareOptional(ctx context.Context, c *ast.Compiler, store storage.Store, 
 	if len(c.GetRules(ref)) == 0 {
 		return nil, nil
 	}
-	pq, err := rego.New(
-		rego.Query(query),
-		rego.Compiler(c),
-		rego.Store(store),
-		rego.StoreReadAST(true),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
+	pq, err := prepareQuery(ctx, c, store, query)
 	if err != nil {
-		return nil, fmt.Errorf("%w: prepare %s: %v", ErrPolicy, query, err)
+		return nil, err
 	}
 	return &pq, nil
 }
 
 // evalOptional evaluates q on input and returns the single result term.
 func (e *Engine) evalOptional(ctx context.Context, q *rego.PreparedEvalQuery, query string, input ast.Value) (*ast.Term, error) {
-	opts := append(e.evalOptions(ctx), rego.EvalParsedInput(input))
-	rs, err := q.Eval(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("%w: evaluate %s: %v", ErrPolicy, query, err)
-	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, fmt.Errorf("%w: %s is undefined", ErrPolicy, query)
-	}
-	t, ok := rs[0].Expressions[0].Value.(*ast.Term)
-	if !ok {
-		return nil, contractError("%s result is %T, not a term", query, rs[0].Expressions[0].Value)
-	}
-	return t, nil
+	rs, err := q.Eval(ctx, append(e.evalOptions(ctx), rego.EvalParsedInput(input))...)
+	return singleTerm(rs, err, query)
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/stretchr/testify/require"
 )
 
@@ -28,15 +27,10 @@ func TestQuickPathsAgreeWithTheFindings(t *testing.T) {
 	require.NoError(t, err)
 	p := eng.cur.Load()
 	calls := corpusCalls(t)
-	c, err := compileModules(ps.Modules)
+	c, store, _, err := compileSet(ctx, ps, compileConfig{workspace: DefaultWorkspace})
 	require.NoError(t, err)
-	mods, data, _, err := materializeTables(ctx, c, ps.Modules, ps.Data, p.env)
-	require.NoError(t, err)
-	c, err = compileModules(mods)
-	require.NoError(t, err)
-	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
 	for name, query := range quickPaths {
-		pq, err := rego.New(rego.Query(query), rego.Compiler(c), rego.Store(store), rego.StoreReadAST(true), rego.StrictBuiltinErrors(true)).PrepareForEval(ctx)
+		pq, err := prepareQuery(ctx, c, store, query)
 		require.NoError(t, err, name)
 		for _, call := range calls {
 			in, err := p.input(call)

@@ -17,11 +17,7 @@ func contractError(format string, args ...any) error {
 // annotations for other consumers.
 //
 // keys names the buckets a policy gives by scope (see keys.go).
-func decodeDecision(v any, keys bucketKeys) (Decision, error) {
-	t, ok := v.(*ast.Term)
-	if !ok {
-		return Decision{}, contractError("result is %T, not a term", v)
-	}
+func decodeDecision(t *ast.Term, keys bucketKeys) (Decision, error) {
 	obj, ok := t.Value.(ast.Object)
 	if !ok {
 		return Decision{}, contractError("decision is not an object")

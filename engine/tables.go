@@ -6,7 +6,6 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
 )
 
 // TablesPackage holds the rules that depend on data and input.environment
@@ -87,24 +86,15 @@ func checkTablesInput(c *ast.Compiler, roots []*ast.Rule) error {
 }
 
 func evalTables(ctx context.Context, c *ast.Compiler, data map[string]any, env *ast.Term) (ast.Value, error) {
-	rs, err := rego.New(
-		rego.Query(TablesPackage),
-		rego.Compiler(c),
-		rego.Store(inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))),
-		rego.StoreReadAST(true),
-		rego.StrictBuiltinErrors(true),
-		rego.ParsedInput(ast.NewObject(ast.Item(ast.InternedTerm("environment"), env))),
-		rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }),
-	).Eval(ctx)
+	pq, err := prepareQuery(ctx, c, newStore(data), TablesPackage)
 	if err != nil {
-		return nil, fmt.Errorf("%w: evaluate %s: %v", ErrPolicy, TablesPackage, err)
+		return nil, err
 	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, fmt.Errorf("%w: %s is undefined", ErrPolicy, TablesPackage)
-	}
-	t, ok := rs[0].Expressions[0].Value.(*ast.Term)
-	if !ok {
-		return nil, fmt.Errorf("%w: %s: unexpected result %T", ErrPolicy, TablesPackage, rs[0].Expressions[0].Value)
+	input := ast.NewObject(ast.Item(ast.InternedTerm("environment"), env))
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input), rego.EvalGenerateJSON(rawTerm))
+	t, err := singleTerm(rs, err, TablesPackage)
+	if err != nil {
+		return nil, err
 	}
 	// Base data is JSON: a set would come back as an array and a lookup in
 	// it would silently fail, so it is refused at load.
