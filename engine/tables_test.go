@@ -81,12 +81,18 @@ func TestTablesGiveTheSameDecisions(t *testing.T) {
 			require.NoError(t, err)
 			lazy, err := New(ctx, ps, WithSettings(s), WithIDs(ids), withLazyTables())
 			require.NoError(t, err)
+			decided := 0
 			for _, call := range calls {
 				want, werr := lazy.Decide(ctx, call)
 				got, gerr := fast.Decide(ctx, call)
 				require.Equal(t, werr, gerr, call.Tool.Name)
 				require.Equal(t, want, got, "%s %v", call.Tool.Name, call.Tool.Arguments)
+				if werr == nil {
+					decided++
+				}
 			}
+			// Two engines failing alike on every call would agree too.
+			require.Greater(t, decided, len(calls)*9/10, "most corpus calls must reach a decision")
 		})
 	}
 }
