@@ -8,7 +8,6 @@
 #   only evaluated when such a command runs (see violations).
 package toolgate.exec
 
-import data.toolgate.lib
 import data.toolgate.shell
 
 # violations evaluates only the rules that can match the call: each rule evaluated
@@ -616,7 +615,7 @@ find_deletes(args) if "-delete" in args
 find_deletes(args) if {
 	some i, a in args
 	a in {"-exec", "-execdir", "-ok", "-okdir"}
-	lib.basename(args[i + 1]) in {"rm", "shred", "unlink"}
+	shell.file_name(args[i + 1]) in {"rm", "shred", "unlink"}
 }
 
 # find_roots are the starting points: the arguments before the first expression.
@@ -739,7 +738,7 @@ code_arg(a) if startswith(a, "<(")
 # executed lists as [field, name] the files the commands of a field run: each
 # command by its own name (./x runs x), and the script an interpreter is given (sh
 # i.sh). One pass over the commands, instead of one per downloaded file.
-executed := {[inv.field, inv.name] | some inv in shell.invocations} | {[inv.field, lib.basename(ops[0])] |
+executed := {[inv.field, inv.name] | some inv in shell.invocations} | {[inv.field, shell.file_name(ops[0])] |
 	some inv in shell.invocations
 	shell.interpreter(inv.name)
 	ops := shell.operands(inv.args)

