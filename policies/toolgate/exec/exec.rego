@@ -638,13 +638,10 @@ power("systemctl", args) if {
 	a in {"poweroff", "reboot", "halt", "kexec", "emergency", "rescue", "suspend", "hibernate"}
 }
 
-# abs_path squashes repeated "/" and "." segments of an absolute path.
-abs_path(t) := concat("", ["/", concat("/", [s | some s in split(t, "/"); s != ""; s != "."])]) if startswith(t, "/")
-
 device(t) if {
 	startswith(t, "/")
 	contains(t, "dev/")
-	p := abs_path(t)
+	p := shell.target_path(t, "")
 	startswith(p, "/dev/")
 	not harmless_device(p)
 }
@@ -655,7 +652,7 @@ harmless_device(p) if strings.any_prefix_match(p, ["/dev/fd/", "/dev/shm/", "/de
 
 system_target(t) if {
 	startswith(t, "/")
-	strings.any_prefix_match(concat("", [abs_path(t), "/"]), ["/etc/", "/boot/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/", "/libx32/", "/sys/", "/proc/", "/root/", "/var/spool/cron/"])
+	strings.any_prefix_match(concat("", [shell.target_path(t, ""), "/"]), ["/etc/", "/boot/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/", "/libx32/", "/sys/", "/proc/", "/root/", "/var/spool/cron/"])
 }
 
 system_target(t) if {

@@ -190,8 +190,36 @@ findings contains v if {
 shell_violations contains v if {
 	some wt in shell.write_targets
 	ws := lower(lib.workspace)
-	some entry in protected_hits(shell_path(lower(wt.target), ws), ws, protected)
+	some entry in protected_hits(shell.target_path(lower(wt.target), ws), ws, protected)
 	v := {"code": "protected_path", "severity": "high", "field": wt.field, "message": sprintf("%s is a protected path", [entry])}
+}
+
+# METADATA
+# title: Sensitive path written by a shell command
+# description: A redirect or file-writing command targets a path that is only sensitive for writes (.git/config).
+# custom:
+#   code: sensitive_path
+#   severity: critical
+shell_violations contains v if {
+	some wt in shell.write_targets
+	p := shell.target_path(lower(wt.target), lower(lib.workspace))
+	strings.any_suffix_match(p, object.get(sensitive_cfg, "write_path_suffixes", []))
+	v := {"code": "sensitive_path", "severity": "critical", "field": wt.field, "message": sprintf("the command writes %s, which may be read but not written", [wt.target])}
+}
+
+# METADATA
+# title: Shell write through '..'
+# description: |
+#   A redirect or file-writing command targets a path with a '..' segment
+#   (echo x > ../../etc/cron.d/x): where it lands depends on the working directory,
+#   which the policy cannot follow, as for path arguments with '..'.
+# custom:
+#   code: path_traversal
+#   severity: high
+shell_violations contains v if {
+	some wt in shell.write_targets
+	".." in split(wt.target, "/")
+	v := {"code": "path_traversal", "severity": "high", "field": wt.field, "message": sprintf("the command writes %s, a path with a '..' segment", [wt.target])}
 }
 
 # traversal says why a path fact leaves the workspace; undefined when it does not.
@@ -311,9 +339,3 @@ workspace_relative(pp, ws) := concat("", [".", substring(pp, count(ws), -1)]) if
 	ws != ""
 	startswith(pp, concat("", [ws, "/"]))
 } else := ""
-
-# shell_path turns a shell write target into an absolute path, taking relative
-# targets as relative to the workspace (the command's working directory).
-shell_path(t, _) := replace(t, "/./", "/") if startswith(t, "/")
-
-shell_path(t, ws) := replace(concat("/", [ws, trim_prefix(t, "./")]), "/./", "/") if not startswith(t, "/")

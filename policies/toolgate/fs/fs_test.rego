@@ -171,6 +171,22 @@ test_shell_writes_to_protected_paths if {
 	shell_violations([fx.cmd("echo", ["x"])], [{"op": ">>", "target": ".git/hooks/pre-commit"}]) == {fx.violation("protected_path", "high", cmd_field, ".git/hooks is a protected path")}
 	shell_violations([fx.cmd("cp", ["ci.yml", "./.github/workflows/"])], []) == {fx.violation("protected_path", "high", cmd_field, ".github/workflows is a protected path")}
 	shell_violations([fx.cmd("tee", ["/srv/work/.husky/pre-push"])], []) == {fx.violation("protected_path", "high", cmd_field, ".husky is a protected path")}
+
+	# repeated and "." segments name the same protected path
+	shell_violations([fx.cmd("echo", ["x"])], [{"op": ">", "target": ".git//hooks/pre-commit"}]) == {fx.violation("protected_path", "high", cmd_field, ".git/hooks is a protected path")}
+	shell_violations([fx.cmd("echo", ["x"])], [{"op": ">", "target": "./.git/./hooks/x"}]) == {fx.violation("protected_path", "high", cmd_field, ".git/hooks is a protected path")}
+	shell_violations([fx.cmd("echo", ["x"])], [{"op": ">", "target": "/opt//app/x"}]) == {fx.violation("protected_path", "high", cmd_field, "/opt/app is a protected path")} with data.toolgate.settings.protected_paths as ["/opt/app"]
+}
+
+test_shell_writes_through_dotdot if {
+	shell_violations([fx.cmd("echo", ["x"])], [{"op": ">", "target": "../../../../etc/cron.d/x"}]) == {fx.violation("path_traversal", "high", cmd_field, "the command writes ../../../../etc/cron.d/x, a path with a '..' segment")}
+	shell_violations([fx.cmd("cp", ["evil", "../../../usr/local/bin/ls"])], []) == {fx.violation("path_traversal", "high", cmd_field, "the command writes ../../../usr/local/bin/ls, a path with a '..' segment")}
+	shell_violations([fx.cmd("cp", ["a..b", "notes..txt"])], []) == set()
+}
+
+test_shell_writes_to_write_only_sensitive_paths if {
+	shell_violations([fx.cmd("echo", ["x"])], [{"op": ">>", "target": ".git/config"}]) == {fx.violation("sensitive_path", "critical", cmd_field, "the command writes .git/config, which may be read but not written")}
+	shell_violations([fx.cmd("cat", [".git/config"])], []) == set()
 }
 
 # The quick test (violations) and the findings agree on reads of every kind of path:

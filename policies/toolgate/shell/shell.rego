@@ -341,6 +341,14 @@ download_fields := {inv.field | some name in named.downloader; some inv in by_na
 
 url_basename(u) := file_name(split(split(u, "?")[0], "#")[0])
 
+# target_path is the absolute form of a file a command writes: a relative target
+# is taken from the workspace ws (the command's working directory), and empty and
+# "." segments are dropped (/opt//app/./x is /opt/app/x). ".." segments are kept:
+# the rules refuse a write through them rather than guess where it lands.
+target_path(t, ws) := concat("", ["/", concat("/", [s | some s in split(abs, "/"); s != ""; s != "."])]) if {
+	abs := object.get({true: t}, startswith(t, "/"), concat("/", [ws, t]))
+}
+
 # file_name is how commands and files are compared by name: the last path element,
 # lower-cased like command names (commands), so that ./Payload and curl -o Payload
 # name the same file. On a case-sensitive file system this may also match another
