@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/toolgate/toolgate/coordinator"
 	"github.com/toolgate/toolgate/engine"
 )
@@ -69,6 +71,12 @@ func TestInputRawDocuments(t *testing.T) {
 		{"5000 keys", rawCall("fetch", `{"url": "https://example.com/", "x": {`+manyKeys(5000)+`}}`)},
 	}
 	coord := newCoordinator(t)
+	// The control: the document the malformed cases are made from is accepted
+	// and decided, so a refusal below is about what was changed.
+	call, err := engine.ParseCall([]byte(valid), engine.Limits{})
+	require.NoError(t, err)
+	_, err = coord.Check(context.Background(), call)
+	require.NoError(t, err)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -146,6 +154,11 @@ func TestInputGoCalls(t *testing.T) {
 		{"unsupported annotation", withAnnotations(goCall("fs.read_file", map[string]any{"path": "README.md"}), map[string]any{"x": struct{}{}})},
 	}
 	coord := newCoordinator(t)
+	// The control: a well-formed Go call of the same shapes is decided.
+	_, err := coord.Check(context.Background(), goCall("fs.read_file", map[string]any{"path": "README.md"}))
+	require.NoError(t, err)
+	_, err = coord.Check(context.Background(), fetch(map[string]any{"a": []any{"b", json.Number("1"), true, nil}}))
+	require.NoError(t, err)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
