@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -90,6 +91,10 @@ func TestHTTPProxyPrincipalFromToken(t *testing.T) {
 
 	_, err := newClient().Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: proxy, MaxRetries: -1}, nil)
 	require.Error(t, err, "no token: 401")
+	resp, err := http.Post(proxy, "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a request without a token is refused by authentication")
 
 	cs := connect(t, &mcp.StreamableClientTransport{
 		Endpoint: proxy, MaxRetries: -1, HTTPClient: &http.Client{Transport: bearer{token}},
@@ -106,9 +111,13 @@ func TestHTTPProxyRefusesOpenListener(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	cmd := e.proxyCmd(t, "--listen", "0.0.0.0:0", "--upstream", "http://127.0.0.1:1/mcp", "--principal", "dana")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	require.Error(t, err, string(out))
 	var exit *exec.ExitError
 	require.ErrorAs(t, err, &exit)
 	assert.Equal(t, 2, exit.ExitCode())
+	// exit 2 is also any usage error: the message says which
+	assert.Contains(t, stderr.String(), "refusing to listen on 0.0.0.0:0 without authentication")
 }
