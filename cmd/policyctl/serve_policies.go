@@ -14,26 +14,16 @@ import (
 // servePolicies loads the first policy set through the same checks as a
 // reload (signature, tests) and compiles it into the engine.
 func servePolicies(ctx context.Context, svc *service, cfg config.Config, dirFlag string, m *metrics.Metrics) error {
-	src, err := policySource(cfg, dirFlag)
+	ps, r, err := firstPolicySet(ctx, cfg, dirFlag,
+		reload.WithLogger(svc.log),
+		reload.WithHooks(reload.Hooks{
+			Loaded: func(rev string) { m.Revision(rev); m.Reload("") },
+			Failed: func(stage string, _ error) { m.Reload(stage) },
+		}))
 	if err != nil {
-		return exitWith(exitUsage, err)
+		return err
 	}
-	var ps engine.PolicySet
-	if src == nil {
-		ps, err = engine.LoadDefault()
-	} else {
-		svc.reloader = reload.New(src,
-			reload.WithTests(cfg.Policies.RunTests),
-			reload.WithLogger(svc.log),
-			reload.WithHooks(reload.Hooks{
-				Loaded: func(rev string) { m.Revision(rev); m.Reload("") },
-				Failed: func(stage string, _ error) { m.Reload(stage) },
-			}))
-		ps, err = svc.reloader.First(ctx)
-	}
-	if err != nil {
-		return exitWith(exitPolicy, fmt.Errorf("policies: %w", err))
-	}
+	svc.reloader = r
 	svc.engine, err = engine.New(ctx, ps, engine.WithWorkspace(cfg.Workspace), engine.WithSettings(cfg.Settings))
 	if err != nil {
 		return exitWith(exitPolicy, fmt.Errorf("policies: %w", err))

@@ -1,6 +1,7 @@
-// Package regotest runs Rego unit tests with OPA's tester, as `opa test`
-// does, and measures policy coverage. policyctl test and the policies'
-// Go test share it, so both report the same results.
+// Package regotest runs Rego unit tests with OPA's tester, as `opa test
+// --strict-builtin-errors` does, and measures policy coverage. policyctl
+// test, the reload gate and the policies' Go test share it, so all report
+// the same results.
 package regotest
 
 import (
@@ -26,9 +27,9 @@ type Options struct {
 	Verbose bool
 	// Timeout bounds each test; zero means DefaultTimeout.
 	Timeout time.Duration
-	// StrictBuiltinErrors fails a test whose evaluation hits a builtin error,
-	// as the engine does for decisions (opa test --strict-builtin-errors).
-	StrictBuiltinErrors bool
+	// NoCoverage skips the coverage tracer (Report.Coverage stays 0 and
+	// Uncovered empty): a gate that only needs pass/fail runs faster.
+	NoCoverage bool
 }
 
 // Report is the outcome of a run.
@@ -55,13 +56,20 @@ func Run(ctx context.Context, paths []string, opts Options, out io.Writer) (Repo
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
-	cov := cover.New()
+	// Builtin errors are always raised (opa test --strict-builtin-errors):
+	// the engine decides with StrictBuiltinErrors, so a test that passes
+	// only because an error was swallowed as undefined would vouch for a
+	// policy that errors in production.
 	runner := tester.NewRunner().
 		SetStore(store).
-		SetCoverageQueryTracer(cov).
 		SetTimeout(timeout).
-		RaiseBuiltinErrors(opts.StrictBuiltinErrors).
+		RaiseBuiltinErrors(true).
 		SetModules(mods)
+	var cov *cover.Cover
+	if !opts.NoCoverage {
+		cov = cover.New()
+		runner = runner.SetCoverageQueryTracer(cov)
+	}
 	if opts.Filter != "" {
 		runner = runner.Filter(opts.Filter)
 	}
@@ -82,9 +90,11 @@ func Run(ctx context.Context, paths []string, opts Options, out io.Writer) (Repo
 	if err := pr.Report(results); err != nil {
 		return rep, fmt.Errorf("report: %w", err)
 	}
-	cr := cov.Report(mods)
-	rep.Coverage = cr.Coverage
-	rep.Uncovered = uncovered(cr)
+	if cov != nil {
+		cr := cov.Report(mods)
+		rep.Coverage = cr.Coverage
+		rep.Uncovered = uncovered(cr)
+	}
 	return rep, nil
 }
 

@@ -97,6 +97,20 @@ func TestSetWithoutTestsIsRefused(t *testing.T) {
 	require.NoError(t, err, "run_tests: false accepts it")
 }
 
+// The gate raises builtin errors as the engine does: a set whose tests
+// pass only because a builtin error is swallowed is refused.
+func TestSwallowedBuiltinErrorIsRefused(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	testpolicies.Write(t, dir, testpolicies.Variant{Marker: "A"})
+	test := "package toolgate_test\n\ntest_swallowed if {\n\tnot to_number(\"x\")\n}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "toolgate", "swallowed_test.rego"), []byte(test), 0o600))
+	_, err := reload.New(reload.NewDir(dir, time.Hour)).First(context.Background())
+	require.Error(t, err)
+	assert.Equal(t, reload.StageTests, reload.StageOf(err))
+	assert.Contains(t, err.Error(), "to_number")
+}
+
 type keyPair struct {
 	priv, pub []byte
 	file      string
