@@ -36,6 +36,9 @@ func TestParseEmails(t *testing.T) {
 		{"array with a number", []any{"a@x.example", true}, `{"ok":false,"error":"recipient 1 is not a string"}`},
 		{"too many", strings.Repeat("a@x.example,", maxEmailAddresses) + "a@x.example",
 			`{"ok":false,"error":"more than 1000 addresses"}`},
+		{"too long", strings.Repeat("a", maxEmailBytes+1), `{"ok":false,"error":"address list longer than 65536 bytes"}`},
+		{"too long in an array", []any{"a@x.example", strings.Repeat("a", maxEmailBytes+1)},
+			`{"ok":false,"error":"address list longer than 65536 bytes"}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

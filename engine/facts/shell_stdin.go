@@ -109,7 +109,11 @@ func (w *shellWalker) pipeFeed(sc *shellScope, from, to *syntax.Stmt) {
 		return
 	}
 	dstWords := sc.words(dst.Args)
-	last := innermost(dstWords)
+	last, cut := innermost(dstWords)
+	if cut {
+		w.wrapLimit()
+		return
+	}
 	if w.xargsFeed(sc, dstWords, last, src, to) {
 		return
 	}
@@ -119,7 +123,7 @@ func (w *shellWalker) pipeFeed(sc *shellScope, from, to *syntax.Stmt) {
 	if _, input := shellInvocation(last[1:]); input != shellFromStdin {
 		return
 	}
-	if text, ok := echoText(innermost(sc.words(src.Args))); ok {
+	if text, ok := w.echoed(sc, src); ok {
 		w.nested(sc, text)
 	}
 }
@@ -132,7 +136,7 @@ func (w *shellWalker) xargsFeed(sc *shellScope, dstWords, inner []shellWord, src
 	if !dstWords[0].lit || commandName(dstWords[0].val) != "xargs" || len(inner) == len(dstWords) {
 		return false
 	}
-	text, ok := echoText(innermost(sc.words(src.Args)))
+	text, ok := w.echoed(sc, src)
 	if !ok {
 		return true
 	}
@@ -142,6 +146,17 @@ func (w *shellWalker) xargsFeed(sc *shellScope, dstWords, inner []shellWord, src
 	}
 	w.simple(sc, fed, to, 0)
 	return true
+}
+
+// echoed is what the command src, possibly wrapped, writes when it is echo
+// or printf; a wrapper chain cut short sets the walker error instead.
+func (w *shellWalker) echoed(sc *shellScope, src *syntax.CallExpr) (shellWord, bool) {
+	words, cut := innermost(sc.words(src.Args))
+	if cut {
+		w.wrapLimit()
+		return shellWord{}, false
+	}
+	return echoText(words)
 }
 
 // echoText is the literal output of echo or of printf without format
@@ -192,14 +207,17 @@ func (w *shellWalker) commandNames(sc *shellScope, st *syntax.Stmt) []string {
 		if !ok || len(call.Args) == 0 {
 			return true
 		}
-		eachWrapped(sc.words(call.Args), func(c []shellWord) bool {
+		if eachWrapped(sc.words(call.Args), func(c []shellWord) bool {
 			if c[0].lit {
 				names = append(names, commandName(c[0].val))
 			} else {
 				names = append(names, c[0].val)
 			}
 			return true
-		})
+		}) {
+			w.wrapLimit()
+			return false
+		}
 		return true
 	})
 	return names

@@ -110,6 +110,13 @@ func TestParseShell(t *testing.T) {
 		{"echo -e into shell", `echo -e '\x69\x64' | bash -s`, sh([]string{c("echo", "", "-e", `\x69\x64`), c("bash", "", "-s"), c("id", "")}, `[["echo","bash"]]`, `[]`, "hex_escape", "nested_shell")},
 		{"echo into script is data", `echo 'rm -rf /' | sh script.sh`, sh([]string{c("echo", "", "rm -rf /"), c("sh", "", "script.sh")}, `[["echo","sh"]]`, `[]`)},
 		{"nested nested", `bash -c "sh -c 'eval id'"`, sh([]string{c("bash", "", "-c", "sh -c 'eval id'"), c("sh", "", "-c", "eval id"), c("eval", "", "id"), c("id", "")}, `[]`, `[]`, "eval", "nested_shell")},
+		{"wrapper chain at the hop limit", strings.Repeat("nice ", maxWrapHops) + "rm x",
+			sh(wrapChain([]string{"nice"}, maxWrapHops, []string{"rm", "x"}), `[]`, `[]`)},
+		{"timeout chain at the hop limit", strings.Repeat("timeout 5 ", maxWrapHops) + "bash -c 'cat /etc/shadow'",
+			sh(append(wrapChain([]string{"timeout", "5"}, maxWrapHops, []string{"bash", "-c", "cat /etc/shadow"}),
+				c("cat", "", "/etc/shadow")), `[]`, `[]`, "nested_shell")},
+		{"find -exec chain at the hop limit", strings.Repeat("find -exec ", maxWrapHops) + "rm x",
+			sh(wrapChain([]string{"find", "-exec"}, maxWrapHops, []string{"rm", "x"}), `[]`, `[]`)},
 		{"empty", "", sh(nil, `[]`, `[]`)},
 		{"comment only", "# rm -rf /", sh(nil, `[]`, `[]`)},
 	}
@@ -134,6 +141,13 @@ func TestParseShellRefusals(t *testing.T) {
 		{"too deep", deep, "shell text nested more than 4 levels deep"},
 		{"too long", strings.Repeat("a", maxShellBytes+1), "shell text longer than 65536 bytes"},
 		{"too many commands", strings.Repeat("a;", maxShellCommands+1), "more than 1024 commands"},
+		{"too many wrappers", strings.Repeat("nice ", maxWrapHops+1) + "rm x", "more than 8 nested wrapper commands"},
+		{"too many timeouts around a shell", strings.Repeat("timeout 5 ", maxWrapHops+1) + "bash -c 'cat /etc/shadow'",
+			"more than 8 nested wrapper commands"},
+		{"too many wrappers in a pipeline", "echo id | " + strings.Repeat("nice ", maxWrapHops+1) + "sh",
+			"more than 8 nested wrapper commands"},
+		{"too many find -exec", strings.Repeat("find -exec ", maxWrapHops+1) + "rm x", "more than 8 nested wrapper commands"},
+		{"too much nested text", overBudget(), "nested shell text exceeds 262144 bytes in total"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,6 +155,37 @@ func TestParseShellRefusals(t *testing.T) {
 			assertTerm(t, ParseShell(tc.cmd).Term(), `{"ok":false,"error":`+jsonString(tc.err)+`}`)
 		})
 	}
+}
+
+// wrapChain renders the entries of n wrappers, each the words of prefix,
+// around the command inner: every wrapper is listed with the rest of the
+// chain as its arguments, then inner itself.
+func wrapChain(prefix []string, n int, inner []string) []string {
+	var words []string
+	for range n {
+		words = append(words, prefix...)
+	}
+	words = append(words, inner...)
+	var cmds []string
+	for i := 0; i < n; i++ {
+		rest := words[i*len(prefix):]
+		cmds = append(cmds, c(rest[0], "", rest[1:]...))
+	}
+	return append(cmds, c(inner[0], "", inner[1:]...))
+}
+
+// overBudget is shell text within maxShellBytes and maxShellDepth whose
+// nested `bash -c` levels together exceed maxShellTotalBytes: each level
+// holds the next one, and the innermost is a long comment.
+func overBudget() string {
+	s := "#" + strings.Repeat("a", maxShellBytes-1000)
+	for range maxShellDepth {
+		s = "bash -c " + shellQuote(s)
+	}
+	if len(s) > maxShellBytes || (maxShellDepth+1)*len(s) <= maxShellTotalBytes {
+		panic("overBudget: bad sizes")
+	}
+	return s
 }
 
 // shellQuote wraps s in single quotes for a POSIX shell.

@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"fmt"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -51,38 +52,56 @@ var shells = map[string]bool{
 	"mksh": true, "lksh": true, "ash": true, "yash": true, "posh": true, "fish": true, "csh": true, "tcsh": true,
 }
 
+// errWrapHops refuses a wrapper chain (or find -exec nesting) longer than
+// maxWrapHops: the commands past it would go unlisted, so the fact is not ok.
+var errWrapHops = fmt.Errorf("more than %d nested wrapper commands", maxWrapHops)
+
+// wrapLimit records that a wrapper chain was cut short at maxWrapHops.
+func (w *shellWalker) wrapLimit() {
+	if w.err == nil {
+		w.err = errWrapHops
+	}
+}
+
 // simple handles a simple command: it and every command it wraps.
 func (w *shellWalker) simple(sc *shellScope, words []shellWord, st *syntax.Stmt, hops int) {
-	eachWrapped(words, func(c []shellWord) bool {
+	if eachWrapped(words, func(c []shellWord) bool {
 		return w.err == nil && w.command(sc, c, st, hops)
-	})
+	}) {
+		w.wrapLimit()
+	}
 }
 
 // eachWrapped calls fn with the command and then each command it wraps,
 // until fn returns false: sudo -u x env A=1 nohup rm -rf / gives
-// [sudo …], [env …], [nohup …], [rm …].
-func eachWrapped(words []shellWord, fn func([]shellWord) bool) {
+// [sudo …], [env …], [nohup …], [rm …]. It reports cut when the chain has
+// more than maxWrapHops wrappers and a wrapped command was left out; the
+// caller must then refuse the fact.
+func eachWrapped(words []shellWord, fn func([]shellWord) bool) (cut bool) {
 	for range maxWrapHops + 1 {
 		if !fn(words) || !words[0].lit {
-			return
+			return false
 		}
 		spec, ok := wrappers[commandName(words[0].val)]
 		if !ok {
-			return
+			return false
 		}
 		i, ok := unwrapIndex(spec, words[1:])
 		if !ok {
-			return
+			return false
 		}
 		words = words[1+i:]
 	}
+	return true
 }
 
 // innermost is the last command of a wrapper chain: what actually runs.
-func innermost(words []shellWord) []shellWord {
-	last := words
-	eachWrapped(words, func(c []shellWord) bool { last = c; return true })
-	return last
+// cut is set when the chain is longer than maxWrapHops, and then last is
+// not what runs.
+func innermost(words []shellWord) (last []shellWord, cut bool) {
+	last = words
+	cut = eachWrapped(words, func(c []shellWord) bool { last = c; return true })
+	return last, cut
 }
 
 // unwrapIndex finds the wrapped command in a wrapper's arguments.
@@ -224,7 +243,7 @@ func (w *shellWalker) aliases(sc *shellScope, args []shellWord) {
 
 // findExec lists the commands of find's -exec, -execdir, -ok and -okdir.
 func (w *shellWalker) findExec(sc *shellScope, args []shellWord, st *syntax.Stmt, hops int) {
-	for i := 0; i < len(args) && hops < maxWrapHops; i++ {
+	for i := 0; i < len(args) && w.err == nil; i++ {
 		switch args[i].val {
 		case "-exec", "-execdir", "-ok", "-okdir":
 		default:
@@ -235,6 +254,10 @@ func (w *shellWalker) findExec(sc *shellScope, args []shellWord, st *syntax.Stmt
 			j++
 		}
 		if j > i+1 {
+			if hops >= maxWrapHops {
+				w.wrapLimit() // find -exec find -exec …: the rest would go unlisted
+				return
+			}
 			w.simple(sc, args[i+1:j], st, hops+1)
 		}
 		i = j
