@@ -42,19 +42,17 @@ allow := count(violations) == 0
 # description: The decision for one tool call (data.toolgate.decision).
 # entrypoint: true
 decision := {
-	"allow": denied == false,
+	"allow": allow,
 	"violations": violations,
 	"sandbox": row.sandbox,
 	"rate_limits": object.get({true: row.rate_limits}, lib.authenticated, []),
 	"concurrency": object.get({true: row.concurrency}, lib.authenticated, []),
 	"audit": {
-		"level": object.get({true: "warn"}, denied, row.level),
+		"level": object.get({false: "warn"}, allow, row.level),
 		"redact": auditspec.redact,
 	},
 	"obligations": obligations.obligations,
 } if {
-	denied := count(violations) > 0
-
 	# What depends on the tool alone is one row (toolgate.tables.envelope), read here
 	# directly: each rule evaluated on every call costs. Buckets and caps apply to an
 	# authenticated principal only; a denied call is audited at level warn.

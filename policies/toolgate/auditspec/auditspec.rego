@@ -11,10 +11,10 @@ package toolgate.auditspec
 
 import data.toolgate.lib
 
-level(denied, risk) := "warn" if {
-	denied
-} else := "warn" if {
-	risk in {"high", "critical"}
+# level is the audit level of an allowed call to a tool of risk (a denied call is
+# always warn: toolgate.decision).
+level(risk) := "warn" if {
+	lib.high_risk(risk)
 } else := "info"
 
 redact := sort({f | some s in input.facts.secrets; f := s.field; is_string(f)} | {f | some f in lib.envelope.redact})

@@ -3,11 +3,11 @@ package toolgate.auditspec_test
 import data.toolgate.auditspec
 import data.toolgate.fixtures as fx
 
-test_level_warns_for_denied_calls_and_risky_tools if {
-	auditspec.level(true, "low") == "warn"
-	auditspec.level(false, "high") == "warn"
-	auditspec.level(false, "critical") == "warn"
-	auditspec.level(false, "medium") == "info"
+test_level_warns_for_risky_tools if {
+	auditspec.level("high") == "warn"
+	auditspec.level("critical") == "warn"
+	auditspec.level("medium") == "info"
+	auditspec.level("low") == "info"
 }
 
 test_redact_names_secret_fields_and_catalog_arguments if {

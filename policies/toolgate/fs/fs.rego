@@ -13,9 +13,9 @@ import data.toolgate.tables
 
 # violations of the path facts: empty, without evaluating each finding, when every
 # path fact is usable, stays inside the workspace, and no path can be sensitive or,
-# for a write, protected (tables.quick_re matches every path those rules might, and
-# more), and the call does not change the workspace root. Otherwise every finding
-# that applies. Most file calls take the first path.
+# for a write, protected (the quick patterns of toolgate.tables match every path
+# those rules might, and more), and the call does not change the workspace root.
+# Otherwise every finding that applies. Most file calls take the first path.
 violations := set() if {
 	quick_re := quick_re_for(lib.class)
 	every field in fields {
@@ -258,7 +258,8 @@ sensitive(p, _, cfg) if strings.any_suffix_match(concat("", ["/", p]), object.ge
 # about protected paths and write-only sensitive paths) could match under settings
 # s, and a few more (a name prefix of a template file; a protected name anywhere):
 # the cheap test that lets a clean call skip the findings. It depends on data only:
-# toolgate.tables.quick_re holds it per class.
+# toolgate.tables holds it for reads (quick_re_read) and per writing class
+# (quick_re).
 quick_pattern(s, written) := alternation(array.concat(
 	[
 		[object.get(cfg, "names", []), "/", "/$"],

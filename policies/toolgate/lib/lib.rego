@@ -20,11 +20,17 @@ default class := ""
 
 class := data.toolgate.tools[input.tool.name].class
 
-# risk of the called tool; an unknown tool counts as critical. The catalog test
-# (policies_test.go) keeps every risk one of low, medium, high, critical.
-default risk := "critical"
+# class_of is the class of the catalog tool called name; "" for a tool the catalog
+# does not know.
+class_of(name) := object.get(data.toolgate.tools, [name, "class"], "")
 
-risk := data.toolgate.tools[input.tool.name].risk
+# risk_of is the risk of the catalog tool called name; an unknown tool counts as
+# critical. The catalog test (policies_test.go) keeps every risk one of low,
+# medium, high, critical.
+risk_of(name) := object.get(data.toolgate.tools, [name, "risk"], "critical")
+
+# high_risk: tools of this risk are audited at level warn and may need approval.
+high_risk(risk) if risk in {"high", "critical"}
 
 # authenticated: the principal has a non-blank string id.
 default authenticated := false

@@ -7,14 +7,16 @@ test_known_tool_has_its_catalog_class_and_risk if {
 	call_input := fx.call("fs.delete", {"path": "x"}, {})
 	lib.tool.class == "fs_delete" with input as call_input
 	lib.class == "fs_delete" with input as call_input
-	lib.risk == "high" with input as call_input
+	lib.risk_of("fs.delete") == "high"
+	lib.class_of("fs.delete") == "fs_delete"
 }
 
 test_unknown_tool_has_no_entry_no_class_and_critical_risk if {
 	call_input := fx.call("nope", {}, {})
 	not lib.tool with input as call_input
 	lib.class == "" with input as call_input
-	lib.risk == "critical" with input as call_input
+	lib.risk_of("nope") == "critical"
+	lib.class_of("nope") == ""
 }
 
 test_catalog_entry_without_class_is_unknown if {

@@ -9,6 +9,7 @@
 #   (toolgate.tables.approval).
 package toolgate.obligations
 
+import data.toolgate.lib
 import data.toolgate.tables
 
 default obligations := []
@@ -29,11 +30,11 @@ obligations := ["require_approval"] if {
 approval_for(name) := {
 	"always": risk in object.get(approval, "risks", []),
 	"roles": {role: true |
-		risk in {"high", "critical"}
+		lib.high_risk(risk)
 		some role in object.get(approval, "roles", [])
 		is_object(data.toolgate.settings.roles[role])
 	},
 } if {
 	approval := object.get(data.toolgate.settings, "approval", {})
-	risk := object.get(data.toolgate.tools, [name, "risk"], "critical")
+	risk := lib.risk_of(name)
 }

@@ -7,13 +7,15 @@
 #   engine keys each bucket from the call by its scope (docs/input-and-decision.md);
 #   it drops the session bucket of a call without a session id. A bucket left out of
 #   the settings is not applied; a bucket without a numeric
-#   limit gets limit 0, which blocks (fail closed). No buckets for an unauthenticated
-#   principal (the call is denied anyway). local_fallback (a fleet limiter that cannot
+#   limit gets limit 0, which blocks (fail closed). The decision applies no bucket to an
+#   unauthenticated principal (the call is denied anyway). local_fallback (a fleet limiter that cannot
 #   reach Redis may use a per-process bucket instead of refusing) is true only for
 #   tools whose risk is in rate_limits.local_fallback_risks (default ["low"]).
 #   The buckets depend on the tool alone: the decision takes them from the tool's row
 #   of toolgate.tables.envelope (buckets_for), computed once per policy load.
 package toolgate.ratelimit
+
+import data.toolgate.lib
 
 # buckets_for returns the buckets of the tool called name that apply, each
 # {"scope", "limit", "per", "local_fallback"}.
@@ -26,7 +28,7 @@ buckets_for(name) := [object.union(spec, {"scope": scope, "local_fallback": fall
 	spec != null
 ] if {
 	cfg := object.get(data.toolgate.settings, "rate_limits", {})
-	fallback := object.get(data.toolgate.tools, [name, "risk"], "critical") in object.get(cfg, "local_fallback_risks", ["low"])
+	fallback := lib.risk_of(name) in object.get(cfg, "local_fallback_risks", ["low"])
 }
 
 # bucket normalizes one spec of the settings; null when it is not an object.

@@ -14,8 +14,7 @@ package toolgate.sandbox
 import data.toolgate.lib
 
 # for_tool computes the sandbox of the tool called name (any value: a name the
-# catalog does not know gets the "default" class). One rule with local variables:
-# every rule evaluated costs.
+# catalog does not know gets the "default" class).
 
 for_tool(name) := {
 	# Each numeric limit is the smaller of the requested value and the site maximum;
@@ -51,7 +50,7 @@ for_tool(name) := {
 	# The class's entry of sandbox_classes (else its "default" entry), with the
 	# tool's own sandbox entry on top.
 	classes := object.get(settings, "sandbox_classes", {})
-	class := object.get(data.toolgate.tools, [name, "class"], "")
+	class := lib.class_of(name)
 	requested := object.union(
 		object.get(classes, class, object.get(classes, "default", {})),
 		object.get(data.toolgate.tools, [name, "sandbox"], {}),

@@ -7,6 +7,7 @@
 #   (see toolgate.auditspec).
 package toolgate.secrets
 
+import data.toolgate.lib
 import data.toolgate.tables
 
 # METADATA
@@ -53,4 +54,4 @@ kind_of(s) := s.kind if {
 
 # sends_out says whether the tool called name sends data out: its class is in
 # settings.secrets.deny_classes (toolgate.tables.sends_out).
-sends_out(name) := object.get(data.toolgate.tools, [name, "class"], "") in object.get(data.toolgate.settings, ["secrets", "deny_classes"], ["http", "email"])
+sends_out(name) := lib.class_of(name) in object.get(data.toolgate.settings, ["secrets", "deny_classes"], ["http", "email"])

@@ -18,6 +18,7 @@ import data.toolgate.auditspec
 import data.toolgate.authz
 import data.toolgate.email
 import data.toolgate.fs
+import data.toolgate.lib
 import data.toolgate.obligations
 import data.toolgate.ratelimit
 import data.toolgate.sandbox as sb
@@ -45,7 +46,7 @@ envelope_for(name) := {
 	"rate_limits": ratelimit.buckets_for(name),
 	"concurrency": ratelimit.caps_for(name),
 	"redact": auditspec.redact_for(name),
-	"level": auditspec.level(false, object.get(data.toolgate.tools, [name, "risk"], "critical")),
+	"level": auditspec.level(lib.risk_of(name)),
 }
 
 # approval[name] says when a call to name needs approval (toolgate.obligations); only
