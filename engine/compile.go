@@ -8,8 +8,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
-
-	"github.com/toolgate/toolgate/engine/facts"
 )
 
 // DecisionQuery is the entry point every policy set must define.
@@ -195,5 +193,3 @@ func withSettings(data map[string]any, overrides map[string]any) (map[string]any
 	out["toolgate"] = newTG
 	return out, nil
 }
-
-var _ = facts.KindPath // the catalog maps arguments to fact kinds
