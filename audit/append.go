@@ -4,12 +4,18 @@ import (
 	"fmt"
 )
 
-// append chains body into the log and, with FsyncAlways, waits until it is
-// on stable storage.
-func (l *Logger) append(typ string, body []byte) error {
+// appendRecord encodes rec within MaxEventBytes, chains it into the log
+// and, with FsyncAlways, waits until it is on stable storage. Encoding runs
+// outside the lock.
+func (l *Logger) appendRecord(typ string, rec record) error {
+	buf, err := encodeRecord(rec)
+	if err != nil {
+		return &WriteError{Op: "encode", Err: err}
+	}
 	l.mu.Lock()
-	seq, err := l.appendLocked(typ, body)
+	seq, err := l.appendLocked(typ, buf.Bytes())
 	l.mu.Unlock()
+	putBuf(buf)
 	if err != nil {
 		return err
 	}
@@ -79,7 +85,7 @@ func (l *Logger) checkpointLocked(reason string) error {
 			Signature: signCheckpoint(l.o.checkpointKey, l.seq+1, l.prev, ts),
 		},
 	}
-	buf, err := encode(&rec)
+	buf, err := encodeRecord(&rec)
 	if err != nil {
 		return &WriteError{Op: "checkpoint", Seq: l.seq + 1, Err: err}
 	}

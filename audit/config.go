@@ -76,36 +76,41 @@ type NATSConfig struct {
 // would refuse, reported at configuration load. It reads the checkpoint key
 // file, since a key that cannot be loaded is a bad setting.
 func (cfg Config) Validate() error {
-	if _, err := cfg.options(); err != nil {
-		return err
+	_, err := cfg.validate()
+	return err
+}
+
+// validate checks cfg and returns the Logger options it describes, so that
+// Open builds them (and reads the key file) once.
+func (cfg Config) validate() ([]Option, error) {
+	opts, err := cfg.options()
+	if err != nil {
+		return nil, err
 	}
 	switch cfg.Sink {
 	case "", SinkFile:
 		if cfg.Path == "" {
-			return errors.New("audit: path is required for the file sink")
+			return nil, errors.New("audit: path is required for the file sink")
 		}
 		if cfg.MaxSizeMB < 0 {
-			return fmt.Errorf("audit: max_size_mb %d is negative", cfg.MaxSizeMB)
+			return nil, fmt.Errorf("audit: max_size_mb %d is negative", cfg.MaxSizeMB)
 		}
 	case SinkNATS:
 		if err := cfg.natsOptions().Validate(); err != nil {
-			return fmt.Errorf("audit: %w", err)
+			return nil, fmt.Errorf("audit: %w", err)
 		}
 	case SinkStdout, SinkNone:
 	default:
-		return fmt.Errorf("audit: unknown sink %q (file, stdout, nats, none)", cfg.Sink)
+		return nil, fmt.Errorf("audit: unknown sink %q (file, stdout, nats, none)", cfg.Sink)
 	}
-	return nil
+	return opts, nil
 }
 
 // Open validates cfg and builds the Logger it describes. Every bad setting
 // fails here, before the first call. Sink none returns Nop(). extra options
 // apply after the configured ones (a detector, a clock).
 func Open(cfg Config, extra ...Option) (*Logger, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	opts, err := cfg.options()
+	opts, err := cfg.validate()
 	if err != nil {
 		return nil, err
 	}

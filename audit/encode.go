@@ -12,10 +12,11 @@ import (
 	"github.com/toolgate/toolgate/engine"
 )
 
-// MaxEventBytes bounds one event line. A call refused as invalid input is
-// still audited, and its size is not bounded by anyone: past this size the
-// arguments are dropped from the event (listed in "erased") rather than
-// letting one call fill the disk or refusing to record it.
+// MaxEventBytes bounds one event line. Some of what an event records is
+// bounded by no one: a call refused as invalid input is still audited, and a
+// tool error is recorded as the tool reported it. Past this size a record is
+// shrunk (record.shrink) rather than letting one event fill the disk, break
+// the chain for Verify or be refused.
 const MaxEventBytes = 4 << 20
 
 // shrunkNameBytes bounds the names kept in a shrunk event.
@@ -24,12 +25,36 @@ const shrunkNameBytes = engine.DefaultMaxNameBytes
 // shrunkMessageBytes bounds an error message kept in a shrunk event.
 const shrunkMessageBytes = 4 << 10
 
+// record is the body of one line: every event type, so that every line goes
+// through encodeRecord and its bound.
+type record interface {
+	// shrink drops or cuts what a caller controls in size. Redaction
+	// already ran, so the kept text holds no secret.
+	shrink()
+}
+
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// encode marshals a record with encoding/json (struct fields in declaration
-// order, map keys sorted, no HTML escaping). The bytes are hashed as written,
-// so verification never depends on re-encoding them. The returned buffer
-// goes back to the pool with putBuf.
+// encodeRecord marshals rec, shrinking it when it exceeds MaxEventBytes; it
+// is the only way a body is encoded. encoding/json writes struct fields in
+// declaration order, map keys sorted, no HTML escaping. The bytes are hashed
+// as written, so verification never depends on re-encoding them. The
+// returned buffer goes back to the pool with putBuf.
+func encodeRecord(rec record) (*bytes.Buffer, error) {
+	buf, err := encode(rec)
+	if err != nil || buf.Len() <= MaxEventBytes {
+		return buf, err
+	}
+	putBuf(buf)
+	rec.shrink()
+	buf, err = encode(rec)
+	if err == nil && buf.Len() > MaxEventBytes {
+		putBuf(buf)
+		return nil, fmt.Errorf("event of %d bytes exceeds %d even shrunk", buf.Len(), MaxEventBytes)
+	}
+	return buf, err
+}
+
 func encode(v any) (*bytes.Buffer, error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -52,26 +77,9 @@ func putBuf(b *bytes.Buffer) {
 	}
 }
 
-// encodeDecision encodes rec, shrinking it when it exceeds MaxEventBytes.
-func encodeDecision(rec *decisionRecord) (*bytes.Buffer, error) {
-	buf, err := encode(rec)
-	if err != nil || buf.Len() <= MaxEventBytes {
-		return buf, err
-	}
-	putBuf(buf)
-	shrink(rec)
-	buf, err = encode(rec)
-	if err == nil && buf.Len() > MaxEventBytes {
-		putBuf(buf)
-		return nil, fmt.Errorf("event of %d bytes exceeds %d even without arguments", buf.Len(), MaxEventBytes)
-	}
-	return buf, err
-}
-
-// shrink drops what an attacker controls in size: the arguments, the
-// annotations, long names and messages. Redaction already ran, so the kept
-// text holds no secret.
-func shrink(rec *decisionRecord) {
+// shrink drops the arguments, the annotations and the rest of the input but
+// the tool name and principal id, and cuts long names and messages.
+func (rec *decisionRecord) shrink() {
 	tool, _ := rec.Input["tool"].(map[string]any)
 	principal, _ := rec.Input["principal"].(map[string]any)
 	name, _ := tool["name"].(string)
@@ -82,15 +90,32 @@ func shrink(rec *decisionRecord) {
 	}
 	rec.Erased = []string{inputPointer + "/principal/roles", inputPointer + "/tool/annotations", inputPointer + "/tool/arguments"}
 	rec.Masked = nil
-	if rec.Error != nil {
-		rec.Error.Message = truncate(rec.Error.Message, shrunkMessageBytes)
-	}
+	rec.Error.shrink()
 	if rec.Result != nil {
 		for i := range rec.Result.Violations {
 			v := &rec.Result.Violations[i]
 			v.Message = truncate(v.Message, shrunkMessageBytes)
 			v.Field = truncate(v.Field, shrunkNameBytes)
 		}
+	}
+}
+
+// shrink cuts the error message (a tool error is recorded as the tool
+// reported it) and the names.
+func (rec *outcomeRecord) shrink() {
+	rec.Tool = truncate(rec.Tool, shrunkNameBytes)
+	rec.Principal = truncate(rec.Principal, shrunkNameBytes)
+	rec.Killed = truncate(rec.Killed, shrunkNameBytes)
+	rec.Error.shrink()
+}
+
+// shrink does nothing: a checkpoint holds nothing a caller sized.
+func (rec *checkpointRecord) shrink() {}
+
+func (e *ErrorInfo) shrink() {
+	if e != nil {
+		e.Code = truncate(e.Code, shrunkNameBytes)
+		e.Message = truncate(e.Message, shrunkMessageBytes)
 	}
 }
 

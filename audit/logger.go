@@ -138,12 +138,7 @@ func (l *Logger) Decision(ctx context.Context, ev DecisionEvent) error {
 	if err != nil {
 		return &WriteError{Op: "encode", Err: err}
 	}
-	buf, err := encodeDecision(rec)
-	if err != nil {
-		return &WriteError{Op: "encode", Err: err}
-	}
-	defer putBuf(buf)
-	return l.append(TypeDecision, buf.Bytes())
+	return l.appendRecord(TypeDecision, rec)
 }
 
 // Outcome records what happened when an allowed call ran.
@@ -155,12 +150,7 @@ func (l *Logger) Outcome(ctx context.Context, ev OutcomeEvent) error {
 	if err != nil {
 		return &WriteError{Op: "encode", Err: err}
 	}
-	buf, err := encode(rec)
-	if err != nil {
-		return &WriteError{Op: "encode", Err: err}
-	}
-	defer putBuf(buf)
-	return l.append(TypeOutcome, buf.Bytes())
+	return l.appendRecord(TypeOutcome, rec)
 }
 
 // Close writes a final checkpoint (when checkpoints are on), syncs and closes

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/toolgate/toolgate/audit/query"
 	"github.com/toolgate/toolgate/audit/sink"
 	"github.com/toolgate/toolgate/engine"
 )
@@ -249,4 +251,47 @@ func TestOversizedCallIsRecordedWithoutArguments(t *testing.T) {
 		t.Fatalf("%d bytes: %.600s", len(line), line)
 	}
 	mustIntact(t, verifyFiles(t, VerifyOptions{}, path))
+}
+
+// TestOversizedOutcomeIsShrunk: a tool error is recorded from err.Error(),
+// unbounded; past MaxEventBytes its message is cut, so the line stays one
+// that Verify and package query read back.
+func TestOversizedOutcomeIsShrunk(t *testing.T) {
+	l, path := openFileLogger(t, sink.FileOptions{})
+	huge := "tool failed: " + strings.Repeat("x", 10<<20)
+	ev := OutcomeEvent{DecisionID: "dec-1", Tool: "shell.exec", Principal: "bob", ExitCode: 1, Err: &ErrorInfo{Code: "tool_error", Message: huge}}
+	if err := l.Outcome(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Outcome(ctx, OutcomeEvent{DecisionID: "dec-2", Tool: "shell.exec", Principal: "bob"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Err.Message) != len(huge) {
+		t.Fatal("the caller's event was modified")
+	}
+	mustIntact(t, verifyFiles(t, VerifyOptions{}, path))
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	var got []*query.Entry
+	skipped, err := query.Read(f, "audit.jsonl", func(e *query.Entry) error {
+		got = append(got, e)
+		return nil
+	})
+	if err != nil || skipped != 0 || len(got) != 2 {
+		t.Fatalf("query read: %v, %d skipped, %d entries", err, skipped, len(got))
+	}
+	e := got[0]
+	if e.Type != TypeOutcome || e.DecisionID != "dec-1" || e.Tool != "shell.exec" || e.Principal != "bob" || e.ExitCode != 1 ||
+		e.ErrorCode != "tool_error" || !strings.HasPrefix(e.ErrorMessage, "tool failed: xxx") || len(e.ErrorMessage) > shrunkMessageBytes {
+		t.Fatalf("entry %+v (message %d bytes)", e, len(e.ErrorMessage))
+	}
+	if len(e.Raw) > 2*shrunkMessageBytes {
+		t.Fatalf("line of %d bytes", len(e.Raw))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -87,6 +88,76 @@ func TestNoSecretReachesTheSink(t *testing.T) {
 		}
 		if strings.Contains(string(written), string(testHMACKey)) {
 			t.Error("the HMAC key reached the sink")
+		}
+		mustIntact(t, verifyFiles(t, VerifyOptions{}, path))
+	}
+}
+
+// fixedFieldCall places the sample in every fixed string field of a call,
+// the ones callTree builds rather than copies: principal id, tenant and
+// roles, tool server, session and request. It returns the pointers that must
+// be listed as erased or masked.
+func fixedFieldCall(sample string) (engine.Call, []string) {
+	c := engine.Call{
+		Tool:      engine.Tool{Name: "shell.exec", Server: sample, Arguments: map[string]any{"x": 1}},
+		Principal: engine.Principal{ID: sample, Tenant: sample, Roles: []string{"dev", sample}},
+		Session:   &engine.Session{ID: sample, Agent: sample, Model: sample, CallIndex: 3},
+		Request:   &engine.Request{ID: sample, Time: sample, Source: sample},
+	}
+	return c, []string{
+		"/input/principal/id", "/input/principal/roles/1", "/input/principal/tenant", "/input/tool/server",
+		"/input/session/agent", "/input/session/id", "/input/session/model",
+		"/input/request/id", "/input/request/source", "/input/request/time",
+	}
+}
+
+// TestNoSecretThroughFixedCallFields: a caller controls the principal,
+// session and request fields as much as the arguments; a secret put there
+// never reaches the sink, in either redaction mode, and every field holding
+// it is listed as redacted.
+func TestNoSecretThroughFixedCallFields(t *testing.T) {
+	for _, mode := range []RedactMode{RedactErase, RedactHMAC} {
+		opts := []Option{WithRedaction(mode)}
+		if mode == RedactHMAC {
+			opts = append(opts, WithHMACKey(testHMACKey))
+		}
+		l, path := openFileLogger(t, sink.FileOptions{}, opts...)
+		var pointers []string
+		for _, f := range secretFamilies {
+			var call engine.Call
+			call, pointers = fixedFieldCall(f.sample)
+			if err := l.Decision(ctx, DecisionEvent{Call: call, Decision: allowDecision("d")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+		written, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range secretFamilies {
+			for _, s := range append([]string{f.sample}, f.parts...) {
+				if strings.Contains(string(written), s) || strings.Contains(string(written), jsonEscaped(s)) {
+					t.Errorf("mode %d: %s secret %q reached the sink", mode, f.kind, s)
+				}
+			}
+		}
+		for i, line := range readLines(t, path) {
+			var ev struct{ Erased, Masked []string }
+			if err := json.Unmarshal([]byte(line), &ev); err != nil {
+				t.Fatal(err)
+			}
+			listed := map[string]bool{}
+			for _, p := range append(ev.Erased, ev.Masked...) {
+				listed[p] = true
+			}
+			for _, p := range pointers {
+				if !listed[p] {
+					t.Errorf("mode %d: %s: %s not listed as redacted (erased %v, masked %v)", mode, secretFamilies[i].kind, p, ev.Erased, ev.Masked)
+				}
+			}
 		}
 		mustIntact(t, verifyFiles(t, VerifyOptions{}, path))
 	}

@@ -136,3 +136,26 @@ func TestExecuteConcurrencyCap(t *testing.T) {
 	_, err = c.Execute(context.Background(), testCall(), echoTool("x"))
 	require.NoError(t, err)
 }
+
+// A tool that ignores its context is given up on at the timeout, and its
+// concurrency slot comes back then, not when the tool finally returns.
+func TestExecuteTimeoutReleasesConcurrencySlot(t *testing.T) {
+	t.Parallel()
+	d := allowDecision()
+	d.RateLimits = nil
+	d.Concurrency = []engine.ConcurrencyLimit{{Key: "principal:alice", Limit: 1}}
+	c := newCoord(t, fakeDecider{d: d})
+	release := make(chan struct{})
+	defer close(release)
+	stuck := coordinator.ToolFunc(func(context.Context, engine.Call) ([]byte, error) {
+		<-release // ignores its context on purpose
+		return nil, nil
+	})
+	res, err := c.Execute(context.Background(), testCall(), stuck)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, "timeout", res.Killed)
+	// The stuck tool is still running: only the timeout path released.
+	res, err = c.Execute(context.Background(), testCall(), echoTool("ok"))
+	require.NoError(t, err, "the slot was released on the timeout path")
+	assert.Equal(t, "ok", string(res.Output))
+}

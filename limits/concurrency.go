@@ -1,7 +1,6 @@
 package limits
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -63,41 +62,4 @@ func (c *Concurrency) InFlight(key string) int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.inflight[key]
-}
-
-// Do runs fn holding a slot of every cap. The slots are released when Do
-// returns, whatever the path: fn returned, fn panicked (the panic goes on
-// to the caller), or ctx ended first — then Do returns ctx's error at once
-// and a fn that ignores its context no longer counts against the caps.
-func (c *Concurrency) Do(ctx context.Context, caps []engine.ConcurrencyLimit, fn func(context.Context) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	release, err := c.Acquire(caps)
-	if err != nil {
-		return err
-	}
-	defer release()
-	type outcome struct {
-		err   error
-		panic any
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		var o outcome
-		defer func() {
-			o.panic = recover()
-			done <- o
-		}()
-		o.err = fn(ctx)
-	}()
-	select {
-	case o := <-done:
-		if o.panic != nil {
-			panic(o.panic)
-		}
-		return o.err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

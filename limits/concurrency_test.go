@@ -1,7 +1,6 @@
 package limits_test
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -28,17 +27,20 @@ func TestConcurrencyCapsInFlight(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := c.Do(context.Background(), caps, func(context.Context) error {
-				n := running.Add(1)
-				for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
-				}
-				time.Sleep(5 * time.Millisecond)
-				running.Add(-1)
-				return nil
-			})
+			release, err := c.Acquire(caps)
 			if errors.Is(err, limits.ErrTooManyInFlight) {
 				refused.Add(1)
+				return
 			}
+			if !assert.NoError(t, err) {
+				return
+			}
+			defer release()
+			n := running.Add(1)
+			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+			}
+			time.Sleep(5 * time.Millisecond)
+			running.Add(-1)
 		}()
 	}
 	wg.Wait()
@@ -67,24 +69,32 @@ func TestAcquireIsAllOrNone(t *testing.T) {
 	require.Error(t, err, "a malformed cap refuses")
 }
 
-func TestDoReleasesOnPanicAndTimeout(t *testing.T) {
+// A deferred release gives the slots back when the holder panics; a release
+// called early (the coordinator giving up on a tool at its timeout) frees
+// the slot for the next call, and the holder's own release, when it finally
+// runs, does not free that call's slot.
+func TestReleaseOnPanicAndTimeout(t *testing.T) {
 	t.Parallel()
 	c := limits.NewConcurrency()
 	one := []engine.ConcurrencyLimit{{Key: "k", Limit: 1}}
 	assert.PanicsWithValue(t, "boom", func() {
-		_ = c.Do(context.Background(), one, func(context.Context) error { panic("boom") })
+		release, err := c.Acquire(one)
+		require.NoError(t, err)
+		defer release()
+		panic("boom")
 	})
 	assert.Zero(t, c.InFlight("k"), "released after a panic")
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	stuck := make(chan struct{})
-	defer close(stuck)
-	err := c.Do(ctx, one, func(context.Context) error { <-stuck; return nil })
-	require.ErrorIs(t, err, context.DeadlineExceeded)
+	stuck, err := c.Acquire(one)
+	require.NoError(t, err)
+	_, err = c.Acquire(one)
+	require.ErrorIs(t, err, limits.ErrTooManyInFlight, "held by the stuck call")
+	stuck() // the timeout gives up on it
 	assert.Zero(t, c.InFlight("k"), "released at the timeout")
-
-	want := errors.New("tool failed")
-	require.ErrorIs(t, c.Do(context.Background(), one, func(context.Context) error { return want }), want)
+	next, err := c.Acquire(one)
+	require.NoError(t, err, "the next call gets the slot")
+	stuck() // the stuck call's deferred release, late
+	assert.Equal(t, int64(1), c.InFlight("k"), "a late second release frees nothing")
+	next()
 	assert.Zero(t, c.InFlight("k"))
 }

@@ -64,7 +64,6 @@ type Redis struct {
 	retry     time.Duration
 	local     *Memory
 	events    RedisEvents
-	now       func() time.Time
 	downUntil atomic.Int64 // unix ns; Redis is not asked before then
 }
 
@@ -117,7 +116,6 @@ func NewRedis(client redis.UniversalClient, opts ...RedisOption) (*Redis, error)
 		mode:   FailClosed,
 		retry:  DefaultRetryInterval,
 		local:  NewMemory(),
-		now:    time.Now,
 	}
 	for _, o := range opts {
 		if err := o(r); err != nil {
@@ -143,9 +141,6 @@ func DialRedis(url string, timeout time.Duration) (*redis.Client, error) {
 	opt.MaxRetries = -1 // go-redis: -1 disables retries
 	return redis.NewClient(opt), nil
 }
-
-// Mode is the configured outage mode.
-func (r *Redis) Mode() OutageMode { return r.mode }
 
 // Take takes one token from each limit, in order, stopping at the first that
 // is exhausted (tokens taken from earlier limits are not returned, as with
@@ -223,13 +218,13 @@ func allowFallback(rls []engine.RateLimit) bool {
 }
 
 func (r *Redis) failed(err error) {
-	r.downUntil.Store(r.now().Add(r.retry).UnixNano())
+	r.downUntil.Store(time.Now().Add(r.retry).UnixNano())
 	if r.events.Error != nil {
 		r.events.Error(err)
 	}
 }
 
-func (r *Redis) isDown() bool { return r.now().UnixNano() < r.downUntil.Load() }
+func (r *Redis) isDown() bool { return time.Now().UnixNano() < r.downUntil.Load() }
 
 // Ping checks that Redis answers (readiness). Success ends the pause after
 // a failure at once.

@@ -89,9 +89,6 @@ func lockFile(path string) (*os.File, error) {
 	return f, nil
 }
 
-// Path returns the active file's path.
-func (s *File) Path() string { return s.path }
-
 // Write appends one line, rotating first when it would not fit.
 func (s *File) Write(line []byte) error {
 	s.mu.Lock()

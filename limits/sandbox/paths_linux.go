@@ -40,12 +40,6 @@ var networkReadPaths = []string{
 // systemWritePaths are writable in every sandbox.
 var systemWritePaths = []string{"/dev/null"}
 
-// SystemReadPaths returns the paths every sandbox may read besides the
-// Spec's (network ones only with NetworkAny; /proc only when private).
-func SystemReadPaths() []string {
-	return append(append([]string(nil), systemReadPaths...), networkReadPaths...)
-}
-
 // existing returns the paths that exist, and a warning for each that does
 // not when warn is set. Paths must be absolute.
 func existing(paths []string, warn bool, warnings *[]string) ([]string, error) {

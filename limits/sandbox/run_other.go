@@ -20,6 +20,3 @@ func New(opts ...Option) (*Runner, error) {
 func (r *Runner) Run(ctx context.Context, s Spec) (*Result, error) {
 	return nil, fmt.Errorf("%w: the process sandbox needs Linux", ErrUnavailable)
 }
-
-// SystemReadPaths is empty off Linux.
-func SystemReadPaths() []string { return nil }

@@ -32,7 +32,7 @@ type Spec struct {
 	Network string // NetworkNone when empty
 	// ReadPaths may be read and executed, WritePaths also written, created
 	// and removed below. Everything else is denied, except the system read
-	// paths (SystemReadPaths) the tool's executable and libraries need.
+	// paths the tool's executable and libraries need.
 	ReadPaths  []string
 	WritePaths []string
 }

@@ -79,9 +79,6 @@ func (r *Report) Sort() {
 	r.Masked = slices.Compact(r.Masked)
 }
 
-// Empty reports whether nothing was redacted.
-func (r *Report) Empty() bool { return len(r.Erased) == 0 && len(r.Masked) == 0 }
-
 func (r *Report) add(m Mode, ptr string) {
 	if m == HMAC {
 		r.Masked = append(r.Masked, ptr)
@@ -114,9 +111,6 @@ func New(mode Mode, key []byte, detect Detector) (*Redactor, error) {
 	}
 	return r, nil
 }
-
-// Mode returns the redaction mode.
-func (r *Redactor) Mode() Mode { return r.mode }
 
 // mac returns the hex HMAC-SHA256 of b under the site key.
 func (r *Redactor) mac(b []byte) string {
