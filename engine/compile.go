@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -171,25 +172,29 @@ func withSettings(data map[string]any, overrides map[string]any) (map[string]any
 	if settings == nil {
 		return nil, fmt.Errorf("%w: settings overrides given but the policies define no data.toolgate.settings", ErrPolicy)
 	}
-	merged := make(map[string]any, len(settings))
-	for k, v := range settings {
-		merged[k] = v
-	}
+	merged := maps.Clone(settings)
 	for k, v := range overrides {
 		if _, ok := settings[k]; !ok {
 			return nil, fmt.Errorf("%w: unknown settings key %q", ErrPolicy, k)
 		}
 		merged[k] = v
 	}
-	newTG := make(map[string]any, len(tg))
-	for k, v := range tg {
-		newTG[k] = v
+	return withToolgateKey(data, "settings", merged), nil
+}
+
+// withToolgateKey returns a shallow copy of data with data.toolgate[key] set
+// to v; data itself (shared by reloads and tests) is not changed.
+func withToolgateKey(data map[string]any, key string, v any) map[string]any {
+	tg, _ := data["toolgate"].(map[string]any)
+	newTG := maps.Clone(tg)
+	if newTG == nil {
+		newTG = map[string]any{}
 	}
-	newTG["settings"] = merged
-	out := make(map[string]any, len(data))
-	for k, v := range data {
-		out[k] = v
+	newTG[key] = v
+	out := maps.Clone(data)
+	if out == nil {
+		out = map[string]any{}
 	}
 	out["toolgate"] = newTG
-	return out, nil
+	return out
 }

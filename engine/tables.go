@@ -121,15 +121,5 @@ func setTables(data map[string]any, value ast.Value) (map[string]any, error) {
 	if _, clash := tg["tables"]; clash {
 		return nil, fmt.Errorf("%w: data.toolgate.tables is both data and the %s package", ErrPolicy, TablesPackage)
 	}
-	newTG := make(map[string]any, len(tg)+1)
-	for k, x := range tg {
-		newTG[k] = x
-	}
-	newTG["tables"] = v
-	out := make(map[string]any, len(data)+1)
-	for k, x := range data {
-		out[k] = x
-	}
-	out["toolgate"] = newTG
-	return out, nil
+	return withToolgateKey(data, "tables", v), nil
 }
