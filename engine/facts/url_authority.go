@@ -3,6 +3,7 @@ package facts
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -91,21 +92,10 @@ func looksLikePort(s string) bool {
 // decodeHost percent-decodes a host once, strictly: a '%' that starts no
 // valid escape, or one that survives decoding (double encoding), is refused.
 func decodeHost(s string) (string, error) {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '%' {
-			b.WriteByte(c)
-			continue
-		}
-		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-			return "", errors.New("invalid percent-escape in URL host")
-		}
-		b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
-		i += 2
+	out, err := url.PathUnescape(s) // strict %XX, '+' stays '+'
+	if err != nil {
+		return "", errors.New("invalid percent-escape in URL host")
 	}
-	out := b.String()
 	// A decoded delimiter would move the userinfo, port or path boundary
 	// after the fact; WHATWG refuses these code points in a host too.
 	for i := 0; i < len(out); i++ {
