@@ -86,8 +86,8 @@ func NewProcessTool(r *sandbox.Runner, command CommandFunc, max ProcessLimits) (
 	return &ProcessTool{runner: r, command: command, max: max.withDefaults(), lookupEnv: os.LookupEnv}, nil
 }
 
-// Run implements Tool. The output is stdout followed by stderr, each capped
-// at max_output_bytes by the sandbox. A sandbox that cannot enforce the decision, or
+// Run implements Tool. The output is stdout followed by stderr, capped
+// together at max_output_bytes. A sandbox that cannot enforce the decision, or
 // cannot start the tool, is a sandbox_violation refusal: the tool did not
 // run. A tool that ran and failed or was killed is a Result.
 func (p *ProcessTool) Run(ctx context.Context, inv Invocation) (Result, error) {
@@ -95,16 +95,22 @@ func (p *ProcessTool) Run(ctx context.Context, inv Invocation) (Result, error) {
 	if err != nil {
 		return Result{}, refusal(CodeInvalidInput, err.Error(), err)
 	}
-	res, err := p.runner.Run(ctx, p.spec(cmd, inv.Decision.Sandbox))
+	spec := p.spec(cmd, inv.Decision.Sandbox)
+	res, err := p.runner.Run(ctx, spec)
 	if err != nil {
 		e := refusal(CodeSandboxViolation, err.Error(), err)
 		e.DecisionID = inv.Decision.ID
 		return Result{}, e
 	}
-	return Result{
+	// The sandbox caps each stream; together they stay within the cap too.
+	out := capOutput(Result{
 		Output:    bytes.Join([][]byte{res.Stdout, res.Stderr}, nil),
-		ExitCode:  res.ExitCode,
 		Truncated: res.Truncated(),
+	}, spec.Limits.MaxOutputBytes)
+	return Result{
+		Output:    out.Output,
+		ExitCode:  res.ExitCode,
+		Truncated: out.Truncated,
 		Killed:    string(res.Killed),
 		Layers:    res.Layers,
 	}, nil

@@ -99,12 +99,13 @@ func TestProcessToolClampsToSiteMaximums(t *testing.T) {
 		"timeout above the maximum": {"sleep 30", coordinator.ProcessLimits{Timeout: 300 * time.Millisecond},
 			engine.Sandbox{TimeoutMS: 60_000}, "timeout"},
 		"output unset": {"yes", coordinator.ProcessLimits{MaxOutputBytes: 1024}, engine.Sandbox{}, "output"},
+		"output on both streams": {"head -c 1000 /dev/zero; head -c 1000 /dev/zero >&2",
+			coordinator.ProcessLimits{MaxOutputBytes: 1024}, engine.Sandbox{}, ""},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			tool, err := coordinator.NewProcessTool(r, coordinator.ShellCommand(t.TempDir()), tc.max)
 			require.NoError(t, err)
-			start := time.Now()
 			res, err := tool.Run(context.Background(), coordinator.Invocation{
 				Call: shellCall(tc.command), Decision: engine.Decision{Allow: true, Sandbox: tc.sb}})
 			if !confinable(r) {
@@ -113,9 +114,8 @@ func TestProcessToolClampsToSiteMaximums(t *testing.T) {
 			}
 			require.NoError(t, err)
 			require.Equal(t, tc.killed, res.Killed, "output: %.200s", res.Output)
-			require.Less(t, time.Since(start), 10*time.Second)
 			if tc.max.MaxOutputBytes > 0 {
-				require.LessOrEqual(t, int64(len(res.Output)), 2*tc.max.MaxOutputBytes, "stdout and stderr capped")
+				require.LessOrEqual(t, int64(len(res.Output)), tc.max.MaxOutputBytes, "stdout and stderr capped together")
 			}
 		})
 	}
