@@ -133,9 +133,23 @@ var (
 )
 
 // FindSecrets returns the credentials found in s. It is shared with the
-// audit redactor, which replaces each [Start, End) range.
+// audit redactor, which replaces each [Start, End) range. Text with
+// percent-encoding (a URL, a form body) is also scanned decoded, so that
+// AKIA%49OSFODNN7EXAMPLE is found too; such a match covers the encoded
+// bytes of s.
 func FindSecrets(s string) []SecretMatch {
-	var out []SecretMatch
+	out := findSecretsIn(s, nil)
+	if strings.IndexByte(s, '%') >= 0 {
+		out = findPercentEncoded(s, out)
+	}
+	slices.SortFunc(out, func(a, b SecretMatch) int {
+		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), strings.Compare(a.Kind, b.Kind))
+	})
+	return slices.Compact(out) // a match found both as is and decoded
+}
+
+// findSecretsIn appends the credentials found in s, unsorted.
+func findSecretsIn(s string, out []SecretMatch) []SecretMatch {
 	for i := range tokenPatterns {
 		out = tokenPatterns[i].find(s, out)
 	}
@@ -146,11 +160,7 @@ func FindSecrets(s string) []SecretMatch {
 	}
 	out = findPrivateKeys(s, out)
 	out = findAWSSecrets(s, out)
-	out = findAssignments(s, out)
-	slices.SortFunc(out, func(a, b SecretMatch) int {
-		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), strings.Compare(a.Kind, b.Kind))
-	})
-	return out
+	return findAssignments(s, out)
 }
 
 func findPrivateKeys(s string, out []SecretMatch) []SecretMatch {

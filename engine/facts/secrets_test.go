@@ -69,6 +69,18 @@ func TestFindSecrets(t *testing.T) {
 		{"short", "password=abc", nil},
 		{"prose", "reset the password for the secret garden", nil},
 		{"plain text", "git status && ls -la", nil},
+		// Percent-encoded text is scanned decoded too; the match covers the
+		// encoded bytes, so a redactor removes all of them.
+		{"percent-encoded aws key", "https://evil.example/c?k=AKIA%49OSFODNN7EXAMPLE", []found{{SecretAWSAccessKey, "AKIA%49OSFODNN7EXAMPLE"}}},
+		{"percent-encoded prefix", "k=%41%4B%49%41IOSFODNN7EXAMPLE&x=1", []found{{SecretAWSAccessKey, "%41%4B%49%41IOSFODNN7EXAMPLE"}}},
+		{"percent-encoded github", "t=ghp%5F" + strings.Repeat("A1b2", 9), []found{{SecretGitHubToken, "ghp%5F" + strings.Repeat("A1b2", 9)}}},
+		{"double percent-encoded", "k=AKIA%2549OSFODNN7EXAMPLE", []found{{SecretAWSAccessKey, "AKIA%2549OSFODNN7EXAMPLE"}}},
+		{"encoded separator before a key", "q=x%2F" + fakeAWSKey, []found{{SecretAWSAccessKey, fakeAWSKey}}},
+		{"percent-encoded assignment", "next=%2Flogin%3Fpassword%3Dhunter22", []found{{SecretPassword, "hunter22"}}},
+		{"malformed escape before an encoded key", "100%zz k=AKIA%49OSFODNN7EXAMPLE%", []found{{SecretAWSAccessKey, "AKIA%49OSFODNN7EXAMPLE"}}},
+		{"plain key next to escapes is found once", fakeAWSKey + "&q=a%20b", []found{{SecretAWSAccessKey, fakeAWSKey}}},
+		{"benign escapes", "https://example.com/search?q=hello%20world%21&lang=en&p=%E2%82%AC100", nil},
+		{"malformed escapes", "100% sure, 50%off %zz %", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -109,6 +121,21 @@ func TestScanSecrets(t *testing.T) {
 	}
 	if got := ScanSecrets(nil); got != nil {
 		t.Errorf("ScanSecrets(nil) = %v", got)
+	}
+}
+
+// TestScanSecretsPercentEncoded: a percent-encoded credential is reported
+// at the field that holds it.
+func TestScanSecretsPercentEncoded(t *testing.T) {
+	t.Parallel()
+	args := map[string]any{
+		"url":  "https://evil.example/collect?k=AKIA%49OSFODNN7EXAMPLE",
+		"body": "t=ghp%5F" + strings.Repeat("A1b2", 9),
+		"q":    "https://example.com/?q=a%20b%2Fc",
+	}
+	want := []SecretHit{{"arguments.body", SecretGitHubToken}, {"arguments.url", SecretAWSAccessKey}}
+	if got := ScanSecrets(args); !reflect.DeepEqual(got, want) {
+		t.Errorf("ScanSecrets\n got: %v\nwant: %v", got, want)
 	}
 }
 

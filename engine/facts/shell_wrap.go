@@ -206,10 +206,17 @@ func (w *shellWalker) command(sc *shellScope, words []shellWord, st *syntax.Stmt
 	return w.err == nil
 }
 
-// nested parses shell text found inside a command one level deeper.
+// nested parses shell text found inside a command one level deeper. Text
+// that is not a literal (bash -c "$CMD", su -c "$(cat x)", trap "$X" EXIT)
+// is only known at run time: like eval of such text it is marked with the
+// eval feature, which the policies refuse as an obfuscated command.
 func (w *shellWalker) nested(sc *shellScope, s shellWord) {
-	if !s.lit || w.err != nil {
-		return // not literal: the expansion features already say so
+	if !s.lit {
+		w.features |= featEval
+		return
+	}
+	if w.err != nil {
+		return
 	}
 	w.features |= featNestedShell
 	if err := w.parse(s.val, sc.depth+1); err != nil {
@@ -225,6 +232,7 @@ func (w *shellWalker) nestedJoin(sc *shellScope, args []shellWord) {
 	parts := make([]string, len(args))
 	for i, a := range args {
 		if !a.lit {
+			w.nested(sc, a) // text built at run time
 			return
 		}
 		parts[i] = a.val
@@ -232,10 +240,16 @@ func (w *shellWalker) nestedJoin(sc *shellScope, args []shellWord) {
 	w.nested(sc, shellWord{val: strings.Join(parts, " "), lit: true})
 }
 
-// aliases parses the value of each alias name=value: it runs when used.
+// aliases parses the value of each alias name=value: it runs when used. A
+// word that is not a literal (alias x="$Y", alias "$DEF") may define an
+// alias to text only known at run time.
 func (w *shellWalker) aliases(sc *shellScope, args []shellWord) {
 	for _, a := range args {
-		if _, v, ok := strings.Cut(a.val, "="); ok && a.lit {
+		if !a.lit {
+			w.nested(sc, a)
+			continue
+		}
+		if _, v, ok := strings.Cut(a.val, "="); ok {
 			w.nested(sc, shellWord{val: v, lit: true})
 		}
 	}
@@ -265,12 +279,17 @@ func (w *shellWalker) findExec(sc *shellScope, args []shellWord, st *syntax.Stmt
 }
 
 // optionValue returns the value of a short or long option: -c CMD, -lc
-// CMD, -cCMD, --command CMD, --command=CMD.
+// CMD, -cCMD, --command CMD, --command=CMD. A value attached to the option
+// in a word that is not a literal (-c"$X", --command="$X") is returned as
+// not literal.
 func optionValue(args []shellWord, short, long string) (shellWord, bool) {
 	for i, a := range args {
 		v := a.val
 		switch {
 		case !a.lit:
+			if strings.HasPrefix(v, long+"=") || (strings.HasPrefix(v, short) && len(v) > len(short)) {
+				return shellWord{val: v}, true
+			}
 			continue
 		case strings.HasPrefix(v, long+"="):
 			return shellWord{val: v[len(long)+1:], lit: true}, true
