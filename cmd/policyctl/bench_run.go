@@ -58,9 +58,6 @@ func (s *sampler) stats() latencyStats {
 }
 
 func (b *bencher) run(ctx context.Context, d time.Duration) (benchReport, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	// Warm up both paths so lazily built caches are not measured.
 	for i := range b.calls {
 		_, _ = b.coord.Check(ctx, b.calls[i])

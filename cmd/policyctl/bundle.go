@@ -151,9 +151,6 @@ func newBundleVerifyCmd(s streams) *cobra.Command {
 
 // verifyBundle is the reload gate, run once.
 func verifyBundle(ctx context.Context, path string, signing config.Signing, tests bool) (string, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	vc, err := reload.Verification(signing)
 	if err != nil {
 		return "", exitWith(exitUsage, err)

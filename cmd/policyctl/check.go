@@ -113,9 +113,6 @@ func contractCheck(ctx context.Context, paths []string, callsDir string) []error
 	if err != nil {
 		return []error{fmt.Errorf("contract: %w", err)}
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	eng, err := engine.New(ctx, ps)
 	if err != nil {
 		return []error{fmt.Errorf("contract: %w", err)}

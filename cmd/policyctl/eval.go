@@ -71,9 +71,6 @@ unreadable input, 3 policy failure.`,
 }
 
 func evaluate(ctx context.Context, coord *coordinator.Coordinator, docs []callDoc) []evalResult {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	out := make([]evalResult, 0, len(docs))
 	for _, doc := range docs {
 		r := evalResult{Source: doc.source}

@@ -86,11 +86,7 @@ func runExec(cmd *cobra.Command, f execFlags, args []string) error {
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	res, err := coord.Execute(ctx, call, tool)
+	res, err := coord.Execute(cmd.Context(), call, tool)
 	_, _ = cmd.OutOrStdout().Write(res.Output)
 	if f.verbose && len(res.Layers) > 0 {
 		_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "policyctl: sandbox layers: %s\n", strings.Join(res.Layers, ", "))

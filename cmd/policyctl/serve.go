@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -46,9 +47,6 @@ policies do not load, compile or pass their tests.`,
 }
 
 func runServe(ctx context.Context, cfg config.Config, policyDir string, s streams) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	svc, err := buildService(ctx, cfg, policyDir, s)
 	if err != nil {
 		return err
@@ -94,7 +92,7 @@ func listen(cfg config.Config, anonymous bool) (net.Listener, error) {
 		return nil, err
 	}
 	if tc != nil {
-		return tlsListener(ln, tc), nil
+		return tls.NewListener(ln, tc), nil
 	}
 	return ln, nil
 }

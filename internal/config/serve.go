@@ -107,9 +107,6 @@ func defaultServer() Server {
 	}
 }
 
-// AuthEnabled reports whether any authentication is configured.
-func (c Config) AuthEnabled() bool { return len(c.Auth.Tokens) > 0 || len(c.Auth.JWT.Keys) > 0 }
-
 func (c Config) validateServe() []error {
 	var errs []error
 	if c.Server.MaxBatch <= 0 || c.Server.MaxBatchBytes <= 0 {

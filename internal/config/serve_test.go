@@ -34,7 +34,6 @@ policies:
 	assert.Equal(t, "roles", cfg.Auth.JWT.RolesClaim)
 	assert.Equal(t, "local_fallback", cfg.Redis.OnOutage)
 	assert.Equal(t, 5*time.Second, cfg.Policies.PollInterval)
-	assert.True(t, cfg.AuthEnabled())
 	assert.Len(t, cfg.Policies.Signing.Keys, 1)
 }
 
@@ -47,7 +46,6 @@ func TestServeEnvironment(t *testing.T) {
 	assert.Equal(t, "127.0.0.1:9999", cfg.Server.Addr)
 	assert.Equal(t, "redis://127.0.0.1:6380/1", cfg.Redis.URL)
 	assert.True(t, cfg.Policies.Watch)
-	assert.False(t, cfg.AuthEnabled())
 }
 
 func TestServeValidation(t *testing.T) {

@@ -82,9 +82,6 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// Registry is the registry, for tests and extra collectors.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
-
 // Check records one decided call: its outcome ("allow" or a refusal code)
 // and the violation codes of its decision.
 func (m *Metrics) Check(endpoint, tool, outcome string, codes []string, d time.Duration) {
