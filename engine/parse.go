@@ -3,9 +3,11 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -31,7 +33,8 @@ func inputErr(field, format string, args ...any) error {
 
 // ParseCall decodes one call document within lim. Numbers stay json.Number so
 // no precision is lost. The raw bytes are checked for size and valid UTF-8,
-// and their structure for depth and duplicate keys, before decoding.
+// and their structure for depth, duplicate keys and keys that differ only in
+// case, before decoding.
 func ParseCall(data []byte, lim Limits) (Call, error) {
 	lim = lim.withDefaults()
 	if len(data) > lim.MaxCallBytes {
@@ -82,17 +85,64 @@ func asTypeError(err error, target **json.UnmarshalTypeError) bool {
 	return ok
 }
 
+// DecodeArguments decodes the raw JSON arguments of one tool call, as a
+// gateway receives them, the way ParseCall decodes a call document: bounded
+// size, valid UTF-8, bounded nesting, no duplicate keys and no keys that
+// differ only in case (checkStructure), numbers kept as json.Number, and
+// nothing after the object. JSON null yields nil arguments; any other value
+// that is not an object is refused. Every error wraps ErrInvalidInput. The
+// result still goes through ValidateCall (string and item bounds) when the
+// call is checked.
+func DecodeArguments(raw []byte, lim Limits) (map[string]any, error) {
+	const field = "arguments"
+	lim = lim.withDefaults()
+	if len(raw) > lim.MaxCallBytes {
+		return nil, inputErr(field, "are %d bytes, limit is %d", len(raw), lim.MaxCallBytes)
+	}
+	if !utf8.Valid(raw) {
+		return nil, inputErr(field, "are not valid UTF-8")
+	}
+	if err := checkStructure(raw, lim.MaxDepth); err != nil {
+		var ie *InputError
+		if errors.As(err, &ie) && ie.Field == "" {
+			return nil, &InputError{Field: field, Reason: ie.Reason}
+		}
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, inputErr(field, "%s", jsonReason(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, inputErr(field, "trailing data after the arguments")
+	}
+	if v == nil {
+		return nil, nil
+	}
+	args, ok := v.(map[string]any)
+	if !ok {
+		return nil, inputErr(field, "must be a JSON object")
+	}
+	return args, nil
+}
+
 // checkStructure walks the JSON tokens once, before decoding, and refuses
-// nesting deeper than max and duplicate object keys. Duplicates matter
-// because decoders disagree on them: encoding/json keeps the last value, many
-// others keep the first, so {"path": "/etc/shadow", "path": "notes.md"} could
-// be checked as one path and executed as the other. Token reading is
-// iterative, so a 10,000-deep document cannot exhaust the stack.
+// nesting deeper than max, duplicate object keys and object keys that differ
+// only in case. Duplicates matter because decoders disagree on them:
+// encoding/json keeps the last value, many others keep the first, so
+// {"path": "/etc/shadow", "path": "notes.md"} could be checked as one path
+// and executed as the other. Case variants matter because encoding/json
+// matches keys to struct fields case-insensitively: an application decoding
+// {"url": A, "URL": B} into a struct may read B while the policies judged A.
+// Token reading is iterative, so a 10,000-deep document cannot exhaust the
+// stack.
 func checkStructure(data []byte, max int) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	type frame struct {
-		keys      map[string]struct{}
+		keys      map[string]string // folded key -> key as sent
 		expectKey bool
 	}
 	var stack []frame
@@ -116,7 +166,7 @@ func checkStructure(data []byte, max int) error {
 				}
 				f := frame{}
 				if d == '{' {
-					f = frame{keys: map[string]struct{}{}, expectKey: true}
+					f = frame{keys: map[string]string{}, expectKey: true}
 				}
 				stack = append(stack, f)
 			default:
@@ -135,12 +185,48 @@ func checkStructure(data []byte, max int) error {
 			continue
 		}
 		key, _ := tok.(string)
-		if _, dup := stack[top].keys[key]; dup {
-			return inputErr("", "duplicate key %q", truncateKey(key))
+		fold := foldKey(key)
+		if prev, seen := stack[top].keys[fold]; seen {
+			if prev == key {
+				return inputErr("", "duplicate key %q", truncateKey(key))
+			}
+			return caseVariantErr("", prev, key)
 		}
-		stack[top].keys[key] = struct{}{}
+		stack[top].keys[fold] = key
 		stack[top].expectKey = false
 	}
+}
+
+// caseVariantErr refuses two keys of one object that differ only in case.
+// The pair is named in sorted order, so the message does not depend on the
+// order the keys were sent or iterated in.
+func caseVariantErr(field, a, b string) error {
+	a, b = min(a, b), max(a, b)
+	return inputErr(field, "keys %q and %q differ only in case", truncateKey(a), truncateKey(b))
+}
+
+// foldKey maps every rune to the smallest rune of its Unicode simple
+// case-folding orbit, so foldKey(a) == foldKey(b) exactly when
+// strings.EqualFold(a, b), which is how encoding/json matches object keys to
+// struct fields.
+func foldKey(s string) string {
+	return strings.Map(foldRune, s)
+}
+
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		// Every ASCII letter's orbit is least at its upper case (the orbits
+		// of k and s also hold U+212A and U+017F, which are larger).
+		if 'a' <= r && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}
+	least := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		least = min(least, f)
+	}
+	return least
 }
 
 // maxKeyEcho bounds how much of an attacker's key an error message repeats.

@@ -9,7 +9,8 @@ import (
 
 // ValidateCall checks a call built in Go (or decoded by ParseCall) against
 // lim: names present and printable, strings valid UTF-8 and bounded, argument
-// nesting and size bounded, only JSON value types.
+// nesting and size bounded, only JSON value types, no object keys that differ
+// only in case.
 func ValidateCall(call Call, lim Limits) error {
 	lim = lim.withDefaults()
 	if err := checkName("tool.name", call.Tool.Name, lim, true); err != nil {
@@ -86,6 +87,9 @@ func (w *walker) object(field string, m map[string]any, depth int) error {
 	if err := w.count(field, len(m)); err != nil {
 		return err
 	}
+	if err := caseVariants(field, m); err != nil {
+		return err
+	}
 	for k, v := range m {
 		if err := w.str(field+" key", k); err != nil {
 			return err
@@ -95,6 +99,36 @@ func (w *walker) object(field string, m map[string]any, depth int) error {
 		}
 	}
 	return nil
+}
+
+// caseVariants refuses an object with two keys that differ only in case
+// (see checkStructure): a map built in Go never has duplicate keys, but it
+// can have case variants. When there are several such pairs, the least one
+// is named, so the message does not depend on map iteration order.
+func caseVariants(field string, m map[string]any) error {
+	if len(m) < 2 {
+		return nil
+	}
+	seen := make(map[string]string, len(m))
+	var a, b string
+	found := false
+	for k := range m {
+		fold := foldKey(k)
+		prev, dup := seen[fold]
+		if !dup {
+			seen[fold] = k
+			continue
+		}
+		x, y := min(prev, k), max(prev, k)
+		if !found || x < a || x == a && y < b {
+			a, b, found = x, y, true
+		}
+		seen[fold] = min(prev, k)
+	}
+	if !found {
+		return nil
+	}
+	return caseVariantErr(field, a, b)
 }
 
 func (w *walker) array(field string, a []any, depth int) error {

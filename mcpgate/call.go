@@ -35,7 +35,7 @@ const sourceMCP = "mcp"
 // response to give the client: the server's (possibly redacted) result, a
 // refusal result naming the violation codes, or a JSON-RPC error.
 func (g *Gate) CallTool(ctx context.Context, s Session, req *jsonrpc.Request) *jsonrpc.Response {
-	params, err := parseCallParams(req.Params)
+	params, err := parseCallParams(req.Params, g.limits)
 	if err != nil {
 		return errorResponse(req.ID, jsonrpc.CodeInvalidParams, err.Error())
 	}

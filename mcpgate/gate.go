@@ -53,6 +53,7 @@ type Gate struct {
 	lister Lister
 	resp   ResponseChecker
 	server string
+	limits engine.Limits
 	tools  *toolCache
 	ids    *internalIDs
 	log    zerolog.Logger
@@ -98,6 +99,13 @@ func WithEngine(e *engine.Engine) Option {
 		g.lister, g.resp = e, e
 		return nil
 	}
+}
+
+// WithLimits bounds the arguments of tools/call requests as they are decoded
+// (size and nesting; zero fields mean the engine defaults). Pass the limits
+// the coordinator checks calls with.
+func WithLimits(l engine.Limits) Option {
+	return func(g *Gate) error { g.limits = l; return nil }
 }
 
 // WithLogger sets the operational logger (not the audit trail).

@@ -3,6 +3,8 @@ package mcpgate
 import (
 	"reflect"
 	"testing"
+
+	"github.com/toolgate/toolgate/engine"
 )
 
 // FuzzParseCallParams: hostile tools/call params never panic the parser,
@@ -18,7 +20,7 @@ func FuzzParseCallParams(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		p, err := parseCallParams(raw)
+		p, err := parseCallParams(raw, engine.Limits{})
 		if err != nil {
 			return
 		}
@@ -26,7 +28,7 @@ func FuzzParseCallParams(f *testing.F) {
 		if err != nil {
 			t.Fatalf("encode %q: %v", raw, err)
 		}
-		q, err := parseCallParams(out)
+		q, err := parseCallParams(out, engine.Limits{})
 		if err != nil {
 			t.Fatalf("forwarded params %s do not parse: %v", out, err)
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -140,7 +139,7 @@ func (s *Stream) openKeys(choice int64) []callKey {
 
 // check decides a call whose arguments are complete.
 func (s *Stream) check(key callKey, p *pending) {
-	args, err := decodeArguments(p.args.String())
+	args, err := decodeArguments(p.args.String(), s.cfg.limits)
 	if err == nil && p.name == "" {
 		err = errors.New("the tool call has no function name")
 	}
@@ -192,16 +191,13 @@ func asRefusal(err error) *coordinator.Error {
 	return &coordinator.Error{Code: coordinator.CodePolicyError, Message: err.Error(), Err: err}
 }
 
-// decodeArguments parses the complete arguments with numbers kept exact.
-func decodeArguments(text string) (map[string]any, error) {
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	var args map[string]any
-	if err := dec.Decode(&args); err != nil {
-		return nil, fmt.Errorf("arguments are not valid JSON: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errTrailing
+// decodeArguments parses the complete arguments as engine.DecodeArguments
+// does (numbers kept exact; duplicate keys, keys that differ only in case
+// and trailing text refused). null is not an object of arguments.
+func decodeArguments(text string, lim engine.Limits) (map[string]any, error) {
+	args, err := engine.DecodeArguments([]byte(text), lim)
+	if err != nil {
+		return nil, err
 	}
 	if args == nil {
 		return nil, errNotObject

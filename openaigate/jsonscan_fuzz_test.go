@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/toolgate/toolgate/engine"
 )
 
 // FuzzObjectScanner: whatever way the text is split into deltas, a valid
@@ -29,7 +31,7 @@ func FuzzObjectScanner(f *testing.F) {
 			t.Fatalf("valid object %q not seen complete (err %v, done %v)", text, err, s.done)
 		}
 		if err == nil && s.done && !isObject {
-			if _, derr := decodeArguments(text); derr == nil {
+			if _, derr := decodeArguments(text, engine.Limits{}); derr == nil {
 				t.Fatalf("%q decodes although it is not one JSON object", text)
 			}
 		}

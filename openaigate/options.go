@@ -22,6 +22,7 @@ type config struct {
 	server    string
 	maxArgs   int
 	maxCalls  int
+	limits    engine.Limits
 }
 
 func defaults(p engine.Principal) config {
@@ -61,4 +62,11 @@ func WithMaxToolCalls(n int) Option {
 		c.maxCalls = n
 		return nil
 	}
+}
+
+// WithLimits bounds the arguments as they are decoded (size and nesting;
+// zero fields mean the engine defaults). Pass the limits the checker
+// validates calls with.
+func WithLimits(l engine.Limits) Option {
+	return func(c *config) error { c.limits = l; return nil }
 }

@@ -236,3 +236,26 @@ func TestHealthReadyMetrics(t *testing.T) {
 	assert.Contains(t, m, `toolgate_check_duration_seconds_count{endpoint="check"} 1`)
 	assert.Contains(t, m, `toolgate_http_requests_total{route="/readyz",status="503"} 1`)
 }
+
+// Argument keys that differ only in case are refused as invalid input, at
+// any depth: an application decoding the arguments into a Go struct matches
+// keys case-insensitively and could run the variant the policies did not
+// judge. Distinct keys pass.
+func TestCheckRefusesCaseVariantKeys(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	for name, tc := range map[string]struct {
+		args map[string]any
+		msg  string
+	}{
+		"top level": {map[string]any{"url": "https://example.com/", "URL": "http://169.254.169.254/latest/meta-data"}, `keys "URL" and "url" differ only in case`},
+		"nested":    {map[string]any{"cmd": "ls", "env": map[string]any{"Path": "/bin", "PATH": "/tmp/evil"}}, `keys "PATH" and "Path" differ only in case`},
+	} {
+		r := e.do(t, "POST", "/v1/check", callJSON("shell.exec", "root", admin, tc.args))
+		require.Equal(t, http.StatusBadRequest, r.status, "%s: %s", name, r.body)
+		assert.Equal(t, "invalid_input", r.errorCode(t), name)
+		assert.Contains(t, r.json(t)["error"].(map[string]any)["message"], tc.msg, name)
+	}
+	r := e.do(t, "POST", "/v1/check", callJSON("shell.exec", "root", admin, map[string]any{"cmd": "ls", "env": map[string]any{"PATH": "/bin", "HOME": "/root"}}))
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+}
