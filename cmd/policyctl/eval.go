@@ -52,12 +52,12 @@ unreadable input, 3 policy failure.`,
 			if err != nil {
 				return exitWith(exitUsage, err)
 			}
-			coord, closeFn, err := evalCoordinator(cmd, policyDir, auditPath)
+			coord, lim, closeFn, err := evalCoordinator(cmd, policyDir, auditPath)
 			if err != nil {
 				return err
 			}
 			defer closeFn()
-			results := evaluate(cmd.Context(), coord, docs)
+			results := evaluate(cmd.Context(), coord, lim, docs)
 			if err := printResults(s.out, format, results); err != nil {
 				return exitWith(exitUsage, err)
 			}
@@ -70,11 +70,11 @@ unreadable input, 3 policy failure.`,
 	return cmd
 }
 
-func evaluate(ctx context.Context, coord *coordinator.Coordinator, docs []callDoc) []evalResult {
+func evaluate(ctx context.Context, coord *coordinator.Coordinator, lim engine.Limits, docs []callDoc) []evalResult {
 	out := make([]evalResult, 0, len(docs))
 	for _, doc := range docs {
 		r := evalResult{Source: doc.source}
-		call, err := engine.ParseCall(doc.data, engine.Limits{})
+		call, err := engine.ParseCall(doc.data, lim)
 		if err != nil {
 			r.DecisionID = engine.NewID()
 			r.Error = &evalError{Code: string(coordinator.CodeInvalidInput), Message: err.Error()}

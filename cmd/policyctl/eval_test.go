@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/toolgate/toolgate/audit"
+	"github.com/toolgate/toolgate/engine"
 )
 
 // runStdin runs the CLI with stdin.
@@ -160,4 +161,21 @@ func TestCheckRefusesNetworkBuiltins(t *testing.T) {
 	assert.Equal(t, exitPolicy, code)
 	assert.Contains(t, errOut, "compile:")
 	assert.Contains(t, errOut, "http.send")
+}
+
+// Documents are parsed with the configured limits, the ones the coordinator
+// enforces: a call nested deeper than the default is refused by default and
+// decided when limits.max_depth allows it.
+func TestEvalParsesWithTheConfiguredLimits(t *testing.T) {
+	doc := `{"url": "https://example.com/"}`
+	for range engine.DefaultMaxDepth + 8 {
+		doc = `{"a": ` + doc + `}`
+	}
+	call := `{"tool": {"name": "fetch", "arguments": {"url": "https://example.com/", "x": ` + doc + `}}, "principal": {"id": "alice", "roles": ["developer"]}}`
+	code, _, _ := runStdin(t, call, "eval", "-")
+	assert.Equal(t, exitUsage, code, "deeper than the default")
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("limits:\n  max_depth: 64\n"), 0o600))
+	code, out, errOut := runStdin(t, call, "eval", "--config", cfg, "-")
+	assert.Equal(t, 0, code, "%s%s", out, errOut)
 }

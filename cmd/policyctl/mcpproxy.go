@@ -156,7 +156,8 @@ func mcpGate(ctx context.Context, cfg config.Config, f mcpProxyFlags, log zerolo
 	}
 	var gate *mcpgate.Gate
 	if err == nil {
-		gate, err = mcpgate.New(coord, mcpgate.WithEngine(eng), mcpgate.WithServerName(f.server), mcpgate.WithLogger(log))
+		gate, err = mcpgate.New(coord, mcpgate.WithEngine(eng), mcpgate.WithServerName(f.server), mcpgate.WithLogger(log),
+			mcpgate.WithLimits(cfg.Limits))
 	}
 	if err != nil {
 		closeFn()
