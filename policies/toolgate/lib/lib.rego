@@ -2,8 +2,8 @@
 # title: Shared values
 # description: |
 #   Values every concern package derives from the call the same way (catalog entry,
-#   class, risk, the principal's known roles, which arguments carry facts) and small
-#   string helpers. No violations are raised here.
+#   class, risk, which arguments carry facts) and small string helpers. No violations
+#   are raised here.
 package toolgate.lib
 
 import data.toolgate.tables
@@ -47,19 +47,6 @@ envelope := row if {
 	row := tables.envelope[input.tool.name]
 } else := tables.unknown_envelope
 
-# roles maps each of the principal's roles that the site defines to its settings.
-roles := {name: role |
-	some name in input.principal.roles
-	role := data.toolgate.settings.roles[name]
-	is_object(role)
-}
-
-# role_flag is true when some known role of the principal has flag set to true.
-role_flag(known, flag) if {
-	some role in known
-	role[flag] == true
-}
-
 # workspace is the workspace root without a trailing slash; "" when it is not an
 # absolute path other than "/" (then nothing is inside it).
 default workspace := ""
@@ -90,24 +77,26 @@ marked[field] := kind if {
 	field := sprintf("arguments.%s[%d]", [name, i])
 }
 
+# supplied maps a fact kind to the fact map the engine supplied for it
+# (input.facts.paths holds the facts of kind path, input.facts.urls those of kind url, ...).
+supplied := {kind: facts |
+	some name, kind in {"paths": "path", "urls": "url", "shell": "shell", "sql": "sql", "emails": "email"}
+	facts := input.facts[name]
+}
+
 # kinds is the set of fact kinds this call carries: marked arguments, or facts the
 # engine supplied. A concern package is only evaluated when its kind is present
 # (see toolgate.decision); its rules iterate exactly these fields.
 kinds := {k | some _, k in marked} | {kind |
-	some name, kind in {"paths": "path", "urls": "url", "shell": "shell", "sql": "sql", "emails": "email"}
-	supplied := input.facts[name]
-	supplied != {}
-	is_object(supplied)
+	some kind, facts in supplied
+	facts != {}
+	is_object(facts)
 }
 
 # fields returns the field paths that must carry a fact of kind: the marked arguments,
 # plus any field the engine supplied a fact of that kind for (checking more is never
 # looser).
-fields(kind) := {f | some f, k in marked; k == kind} | object.keys(object.get(
-	input,
-	["facts", {"path": "paths", "url": "urls", "shell": "shell", "sql": "sql", "email": "emails"}[kind]],
-	{},
-))
+fields(kind) := {f | some f, k in marked; k == kind} | object.keys(object.get(supplied, kind, {}))
 
 # basename returns the last "/"-separated element of p.
 basename(p) := name if {

@@ -34,17 +34,6 @@ test_authenticated_needs_a_non_blank_string_id if {
 	not lib.authenticated with input as {"principal": {}}
 }
 
-test_roles_keeps_the_roles_the_site_defines if {
-	lib.roles == {"viewer": data.toolgate.settings.roles.viewer} with input as {"principal": {"roles": ["viewer", "root", 3]}}
-	lib.roles == {} with input as {"principal": {"roles": "admin"}}
-	lib.roles == {} with input as {"principal": {"roles": ["odd"]}} with data.toolgate.settings.roles.odd as true
-}
-
-test_role_flag_is_true_when_a_role_sets_it if {
-	lib.role_flag({"a": {"sql_write": false}, "b": {"sql_write": true}}, "sql_write")
-	not lib.role_flag({"a": {"sql_write": "yes"}}, "sql_write")
-}
-
 test_workspace_is_an_absolute_path_without_trailing_slash if {
 	lib.workspace == "/srv/work" with input as {"environment": {"workspace": "/srv/work/"}}
 	lib.workspace == "" with input as {"environment": {"workspace": "/"}}
@@ -75,6 +64,14 @@ test_fields_are_marked_and_supplied if {
 	call_input := fx.call("fs.read_file", {"path": "a"}, {"paths": {"arguments.other": {}}})
 	lib.fields("path") == {"arguments.path", "arguments.other"} with input as call_input
 	lib.fields("url") == set() with input as call_input
+	lib.fields("email") == {"arguments.to"} with input as fx.call("nope", {}, {"emails": {"arguments.to": {}}})
+}
+
+test_supplied_maps_each_kind_to_its_facts if {
+	lib.supplied == {"path": {"a": 1}, "url": {}, "shell": {"b": 2}, "sql": [], "email": {"c": 3}} with input as {"facts": {
+		"paths": {"a": 1}, "urls": {}, "shell": {"b": 2}, "sql": [], "emails": {"c": 3}, "secrets": [],
+	}}
+	lib.supplied == {} with input as {}
 }
 
 test_basename if {

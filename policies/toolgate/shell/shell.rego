@@ -39,6 +39,9 @@ features := {field: {x | some x in f.features} | some field, f in facts}
 #   netcat, relay    a netcat variant; anything that relays a stream over the network
 #   power            may stop or restart the machine
 #   disk             formats or wipes a disk (mkfs.* included)
+#   mode             changes the mode or owner of files (chmod, chown, chgrp)
+#   chdir            changes the working directory (cd, pushd)
+#   fifo             makes a named pipe (mkfifo, mknod)
 #   writes_*         which operands it writes (see written)
 tags(name) := object.get(
 	{
@@ -96,7 +99,6 @@ tags(name) := object.get(
 		"fish": ["shell"],
 		"rbash": ["shell"],
 		"yash": ["shell"],
-		"python": ["script"],
 		"perl": ["script", "writes_in_place"],
 		"ruby": ["script"],
 		"node": ["script"],
@@ -167,6 +169,8 @@ tags(name) := object.get(
 		"wipefs": ["disk"],
 		"blkdiscard": ["disk"],
 		"mkdosfs": ["disk"],
+		"cd": ["chdir"],
+		"pushd": ["chdir"],
 		"tee": ["writes_all"],
 		"truncate": ["writes_all"],
 		"touch": ["writes_all"],
@@ -176,12 +180,12 @@ tags(name) := object.get(
 		"shred": ["writes_all"],
 		"mkdir": ["writes_all"],
 		"mv": ["writes_all"],
-		"chmod": ["writes_all"],
-		"chown": ["writes_all"],
-		"chgrp": ["writes_all"],
+		"chmod": ["writes_all", "mode"],
+		"chown": ["writes_all", "mode"],
+		"chgrp": ["writes_all", "mode"],
 		"chattr": ["writes_all"],
-		"mkfifo": ["writes_all"],
-		"mknod": ["writes_all"],
+		"mkfifo": ["writes_all", "fifo"],
+		"mknod": ["writes_all", "fifo"],
 		"cp": ["writes_last"],
 		"install": ["writes_last"],
 		"ln": ["writes_last"],
@@ -199,12 +203,6 @@ tags(name) := object.get(
 } else := ["disk"] if {
 	startswith(name, "mkfs.")
 } else := ["script"]
-
-# interpreter: runs code it is given (a shell or another interpreter).
-interpreter(name) if {
-	some tag in tags(name)
-	tag in {"shell", "script"}
-}
 
 # commands are the simple commands of every field, names lower-cased.
 commands := [{"field": field, "name": lower(c.name), "args": c.args} |

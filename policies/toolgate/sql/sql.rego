@@ -8,6 +8,7 @@
 package toolgate.sql
 
 import data.toolgate.lib
+import data.toolgate.tables
 
 fields := lib.fields("sql")
 
@@ -52,13 +53,21 @@ read_kinds := object.get(cfg, "read_kinds", ["select", "show", "describe", "desc
 
 destructive_kinds := object.get(cfg, "destructive_kinds", ["drop", "truncate", "alter", "grant", "revoke", "copy_program"])
 
+# may_write and may_destroy: some role of the principal has sql_write or
+# sql_destructive (toolgate.tables.sql_write, toolgate.tables.sql_destructive).
 default may_write := false
 
-may_write if lib.role_flag(lib.roles, "sql_write")
+may_write if {
+	some name in input.principal.roles
+	tables.sql_write[name]
+}
 
 default may_destroy := false
 
-may_destroy if lib.role_flag(lib.roles, "sql_destructive")
+may_destroy if {
+	some name in input.principal.roles
+	tables.sql_destructive[name]
+}
 
 # METADATA
 # title: SQL not parsed
@@ -95,8 +104,8 @@ findings contains v if {
 	not may_destroy
 	some field, f in facts
 	some st in f.statements
-	destructive(st, destructive_kinds)
-	v := {"code": "sql_destructive", "severity": "critical", "field": field, "message": destructive_message(st)}
+	message := destructive(st, destructive_kinds)
+	v := {"code": "sql_destructive", "severity": "critical", "field": field, "message": message}
 }
 
 # METADATA
@@ -117,14 +126,9 @@ stacked(f) if f.count > 1
 
 stacked(f) if count(f.statements) > 1
 
-destructive(st, kinds) if st.kind in kinds
-
-destructive(st, _) if {
+# destructive says why a statement is destructive: a DELETE or UPDATE without WHERE,
+# or a kind of kinds (settings.sql.destructive_kinds); undefined when it is not.
+destructive(st, kinds) := sprintf("%s without WHERE", [upper(st.kind)]) if {
 	st.kind in {"delete", "update"}
 	not st.has_where
-}
-
-destructive_message(st) := sprintf("%s without WHERE", [upper(st.kind)]) if {
-	st.kind in {"delete", "update"}
-	not st.has_where
-} else := sprintf("%s statements are destructive", [upper(st.kind)])
+} else := sprintf("%s statements are destructive", [upper(st.kind)]) if st.kind in kinds

@@ -2,6 +2,7 @@ package toolgate.sql_test
 
 import data.toolgate.fixtures as fx
 import data.toolgate.sql
+import data.toolgate.tables
 
 field := "arguments.query"
 
@@ -86,4 +87,22 @@ test_the_quick_test_agrees_with_the_findings if {
 			sql.violations == sql.findings with input as call_input with data.toolgate.settings.sql.read_kinds as ["select", "drop"]
 		}
 	}
+}
+
+# tables.sql_write and tables.sql_destructive list the site roles whose flag is true.
+test_sql_role_tables_list_the_roles_whose_flag_is_true if {
+	tables.sql_write == {"admin": true}
+	tables.sql_destructive == {}
+	roles := {"a": {"sql_write": true, "sql_destructive": true}, "b": {"sql_write": "yes", "sql_destructive": 1}, "c": true}
+	tables.sql_write == {"a": true} with data.toolgate.settings.roles as roles
+	tables.sql_destructive == {"a": true} with data.toolgate.settings.roles as roles
+}
+
+# Only a role the site defines with the flag set to true grants it; any of the
+# principal's roles may.
+test_sql_flags_come_from_the_principal_roles if {
+	run([fx.statement("insert", false)], ["viewer", "root", 3]) == {v("sql_write_denied", "high", "INSERT statements need a role that allows SQL writes")}
+	run([fx.statement("insert", false)], ["odd"]) == {v("sql_write_denied", "high", "INSERT statements need a role that allows SQL writes")} with data.toolgate.settings.roles.odd as {"sql_write": "yes"}
+	sql.violations == {v("sql_write_denied", "high", "INSERT statements need a role that allows SQL writes")} with input as object.union(fx.sql_call(fx.sql([fx.statement("insert", false)])), {"principal": {"roles": "admin"}})
+	run([fx.statement("drop", false)], ["viewer", "dba"]) == set() with data.toolgate.settings.roles.dba as {"sql_write": true, "sql_destructive": true}
 }

@@ -104,3 +104,17 @@ any_recipient[name] := true if {
 	is_object(role)
 	role.email_recipients == "any"
 }
+
+# sql_write[role] and sql_destructive[role] are true for the site roles that may run
+# statements that are not reads, and destructive or stacked statements (toolgate.sql).
+sql_write[name] := true if {
+	some name, role in data.toolgate.settings.roles
+	is_object(role)
+	role.sql_write == true
+}
+
+sql_destructive[name] := true if {
+	some name, role in data.toolgate.settings.roles
+	is_object(role)
+	role.sql_destructive == true
+}
