@@ -45,7 +45,7 @@ func TestParseCallRefusesBadInput(t *testing.T) {
 		"newline in role":   {`{"tool": {"name": "x"}, "principal": {"id": "a", "roles": ["admin\nx"]}}`, "control character"},
 		"caller facts":      {`{"tool": {"name": "x"}, "principal": {"id": "a"}, "facts": {"paths": {}}}`, "unknown field"},
 		"caller workspace":  {`{"tool": {"name": "x"}, "principal": {"id": "a"}, "environment": {"workspace": "/"}}`, "unknown field"},
-		"number overflow":   {`{"tool": {"name": "x", "arguments": {"n": 1e999999}}, "principal": {"id": "a"}}`, "-"},
+		"number overflow":   {`{"tool": {"name": "x", "arguments": {"n": 1e999999}}, "principal": {"id": "a"}}`, `tool.arguments.n: invalid number "1e999999"`},
 		"top-level array":   {`[]`, "must be"},
 		"duplicate key":     {`{"tool": {"name": "fs.read_file", "arguments": {"path": "/etc/shadow", "path": "notes.md"}}, "principal": {"id": "a"}}`, `duplicate key "path"`},
 		"duplicate top key": {`{"tool": {"name": "x"}, "principal": {"id": "a"}, "principal": {"id": "b"}}`, `duplicate key "principal"`},
@@ -56,9 +56,7 @@ func TestParseCallRefusesBadInput(t *testing.T) {
 			t.Parallel()
 			_, err := engine.ParseCall([]byte(tc.doc), engine.Limits{})
 			if tc.want == "-" {
-				// accepted: a lone surrogate decodes as U+FFFD; an overflowing
-				// number stays a json.Number that Decide refuses
-				// (TestGoValuesInArguments)
+				// accepted: a lone surrogate decodes as U+FFFD
 				require.NoError(t, err)
 				return
 			}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -30,11 +29,40 @@ func ValidateCall(call Call, lim Limits) error {
 			return err
 		}
 	}
+	if err := checkContext(call, lim); err != nil {
+		return err
+	}
 	w := walker{lim: lim}
 	if err := w.walk("tool.arguments", map[string]any(call.Tool.Arguments), 1); err != nil {
 		return err
 	}
 	return w.walk("tool.annotations", map[string]any(call.Tool.Annotations), 1)
+}
+
+// checkContext holds the session and request fields to the rules of names:
+// they reach the policies, the rate-limit keys and the audit log just as
+// principal and tool names do, so a session id such as "s\x00\x1b[2J" must
+// not slip through where a principal id like it would be refused.
+func checkContext(call Call, lim Limits) error {
+	if s := call.Session; s != nil {
+		for _, f := range [...]struct{ field, value string }{
+			{"session.id", s.ID}, {"session.agent", s.Agent}, {"session.model", s.Model},
+		} {
+			if err := checkName(f.field, f.value, lim, false); err != nil {
+				return err
+			}
+		}
+	}
+	if r := call.Request; r != nil {
+		for _, f := range [...]struct{ field, value string }{
+			{"request.id", r.ID}, {"request.time", r.Time}, {"request.source", r.Source},
+		} {
+			if err := checkName(f.field, f.value, lim, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func checkName(field, s string, lim Limits, required bool) error {
@@ -63,8 +91,6 @@ func (w *walker) walk(field string, v any, depth int) error {
 		return inputErr(field, "nesting deeper than %d", w.lim.MaxDepth)
 	}
 	switch x := v.(type) {
-	case nil, bool, json.Number, float64, float32, int, int64, int32, uint, uint64, uint32:
-		return nil
 	case string:
 		return w.str(field, x)
 	case map[string]any:
@@ -79,7 +105,13 @@ func (w *walker) walk(field string, v any, depth int) error {
 		}
 		return w.count(field, len(x))
 	default:
-		return inputErr(field, "unsupported value type %T", v)
+		// Every other value must be a leaf that toTerm can turn into a
+		// policy term: the same function decides both, so a call this walk
+		// accepts never fails later when its input document is built.
+		if _, err := scalarTerm(v); err != nil {
+			return inputErr(field, "%v", err)
+		}
+		return nil
 	}
 }
 
