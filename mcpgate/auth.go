@@ -19,10 +19,16 @@ func StaticPrincipal(p engine.Principal) PrincipalFunc {
 const tenantKey = "tenant"
 
 // TokenPrincipal reads the caller from the bearer token that
-// auth.RequireBearerToken verified: UserID is the principal id, Scopes are
-// its roles, Extra["tenant"] its tenant. A request without one is refused.
+// auth.RequireBearerToken verified: see PrincipalFromTokenInfo. A request
+// without one is refused.
 func TokenPrincipal(r *http.Request) (engine.Principal, error) {
-	info := auth.TokenInfoFromContext(r.Context())
+	return PrincipalFromTokenInfo(auth.TokenInfoFromContext(r.Context()))
+}
+
+// PrincipalFromTokenInfo maps a verified bearer token to the principal:
+// UserID is the principal id, Scopes are its roles, Extra["tenant"] its
+// tenant. A missing token, or one without a user, is an error.
+func PrincipalFromTokenInfo(info *auth.TokenInfo) (engine.Principal, error) {
 	if info == nil || info.UserID == "" {
 		return engine.Principal{}, errors.New("the request carries no verified bearer token")
 	}

@@ -126,7 +126,7 @@ func (g *Gate) finish(ctx context.Context, id jsonrpc.ID, call engine.Call, res 
 	}
 	out, err := g.CheckResult(ctx, call, json.RawMessage(res.Output))
 	if err != nil {
-		return refusalResponse(id, asRefusal(err))
+		return refusalResponse(id, coordinator.ErrorOf(err))
 	}
 	return &jsonrpc.Response{ID: id, Result: out}
 }

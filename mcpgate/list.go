@@ -81,7 +81,7 @@ func (g *Gate) learnList(raw json.RawMessage) (map[string]json.RawMessage, []raw
 		}
 	}
 	for _, t := range tools {
-		g.tools.put(t.tool.Name, learnTool(t.tool))
+		g.tools.learn(t.tool)
 	}
 	return result, tools, nil
 }

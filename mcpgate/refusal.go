@@ -1,8 +1,6 @@
 package mcpgate
 
 import (
-	"strings"
-
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 
 	"github.com/toolgate/toolgate/coordinator"
@@ -34,27 +32,13 @@ func NewRefusal(e *coordinator.Error) Refusal {
 }
 
 // Text is the refusal as the model reads it: what was refused and why, so
-// it can correct itself.
+// it can correct itself. It is coordinator.Error.Text, the text every
+// gateway shows.
 func (r Refusal) Text() string {
-	var b strings.Builder
-	b.WriteString("toolgate refused this tool call (")
-	b.WriteString(r.Code)
-	b.WriteString("): ")
-	b.WriteString(r.Message)
-	for _, v := range r.Violations {
-		b.WriteString("\n- ")
-		b.WriteString(v.Code)
-		if v.Field != "" {
-			b.WriteString(" [" + v.Field + "]")
-		}
-		if v.Message != "" {
-			b.WriteString(": " + v.Message)
-		}
+	e := coordinator.Error{
+		Code: coordinator.Code(r.Code), Message: r.Message, Violations: r.Violations, DecisionID: r.DecisionID,
 	}
-	if r.DecisionID != "" {
-		b.WriteString("\ndecision id: " + r.DecisionID)
-	}
-	return b.String()
+	return e.Text()
 }
 
 // refusalResult is a CallToolResult with isError set: an MCP tool error the

@@ -60,14 +60,6 @@ func withheld(code coordinator.Code, msg string, cause error) *coordinator.Error
 	return &coordinator.Error{Code: code, Message: msg, Err: cause}
 }
 
-func asRefusal(err error) *coordinator.Error {
-	var e *coordinator.Error
-	if errors.As(err, &e) {
-		return e
-	}
-	return withheld(coordinator.CodePolicyError, err.Error(), err)
-}
-
 func decodeResult(raw json.RawMessage) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()

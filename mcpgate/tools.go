@@ -16,6 +16,7 @@ import (
 // any call reaches the server.
 type toolInfo struct {
 	annotations map[string]any
+	rawSchema   json.RawMessage // the schema as listed, to recompile only when it changes
 	schema      *jsonschema.Schema
 	schemaErr   error // the server's schema did not compile: calls are refused
 }
@@ -42,6 +43,19 @@ func (c *toolCache) put(name string, t toolInfo) {
 	c.tools[name] = t
 }
 
+// learn records a listed tool. Its schema is compiled only when it differs
+// from the one already cached under that name: tools/list responses repeat
+// the same schemas, and compiling each on every listing is wasted work.
+func (c *toolCache) learn(t listedTool) {
+	if old, ok := c.get(t.Name); ok && bytes.Equal(old.rawSchema, t.InputSchema) {
+		c.put(t.Name, toolInfo{
+			annotations: t.Annotations, rawSchema: old.rawSchema, schema: old.schema, schemaErr: old.schemaErr,
+		})
+		return
+	}
+	c.put(t.Name, learnTool(t))
+}
+
 func (c *toolCache) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -56,7 +70,7 @@ type listedTool struct {
 }
 
 func learnTool(t listedTool) toolInfo {
-	info := toolInfo{annotations: t.Annotations}
+	info := toolInfo{annotations: t.Annotations, rawSchema: t.InputSchema}
 	info.schema, info.schemaErr = compileToolSchema(t.Name, t.InputSchema)
 	return info
 }

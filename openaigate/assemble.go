@@ -158,7 +158,7 @@ func (s *Stream) check(key callKey, p *pending) {
 	tc := s.toolCall(key, p)
 	tc.Decision = d
 	if err != nil {
-		tc.Err = asRefusal(err)
+		tc.Err = coordinator.ErrorOf(err)
 	}
 	s.queue = append(s.queue, Event{Call: &tc})
 }
@@ -181,14 +181,6 @@ func (s *Stream) emitRefused(key callKey, p *pending, cause error) {
 
 func (s *Stream) toolCall(key callKey, p *pending) ToolCall {
 	return ToolCall{Choice: key.choice, Index: key.index, ID: p.id, Name: p.name, Arguments: p.args.String()}
-}
-
-func asRefusal(err error) *coordinator.Error {
-	var e *coordinator.Error
-	if errors.As(err, &e) {
-		return e
-	}
-	return &coordinator.Error{Code: coordinator.CodePolicyError, Message: err.Error(), Err: err}
 }
 
 // decodeArguments parses the complete arguments as engine.DecodeArguments

@@ -1,9 +1,6 @@
 package openaigate
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/openai/openai-go/v3"
 
 	"github.com/toolgate/toolgate/coordinator"
@@ -43,18 +40,6 @@ func (c ToolCall) RefusalMessage() *openai.ChatCompletionMessageParamUnion {
 	if c.Err == nil {
 		return nil
 	}
-	m := openai.ToolMessage(refusalText(c.Err), c.ID)
+	m := openai.ToolMessage(c.Err.Text(), c.ID)
 	return &m
-}
-
-func refusalText(e *coordinator.Error) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "toolgate refused this tool call (%s): %s", e.Code, e.Message)
-	for _, v := range e.Violations {
-		fmt.Fprintf(&b, "\n- %s: %s", v.Code, v.Message)
-	}
-	if e.DecisionID != "" {
-		b.WriteString("\ndecision id: " + e.DecisionID)
-	}
-	return b.String()
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/toolgate/toolgate/internal/authn"
 	"github.com/toolgate/toolgate/internal/config"
+	"github.com/toolgate/toolgate/internal/httpapi"
 	"github.com/toolgate/toolgate/mcpgate"
 )
 
@@ -73,12 +74,19 @@ func stopServer(server *exec.Cmd, stdin io.Closer) error {
 }
 
 // serveMCPHTTP serves streamable HTTP in front of the upstream endpoint.
+// The server is policyctl serve's (header, idle and header-size bounds,
+// graceful shutdown) without read and write timeouts: event streams and
+// long tool calls outlive them.
 func serveMCPHTTP(ctx context.Context, cfg config.Config, f mcpProxyFlags, gate *mcpgate.Gate, s streams) error {
 	principal, anonymous, err := mcpPrincipal(cfg, f)
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
-	proxy, err := mcpgate.NewHTTPProxy(gate, f.upstream, principal)
+	var opts []mcpgate.HTTPOption
+	if n := cfg.Limits.MaxCallBytes; n > 0 {
+		opts = append(opts, mcpgate.WithMaxBodyBytes(int64(n)))
+	}
+	proxy, err := mcpgate.NewHTTPProxy(gate, f.upstream, principal, opts...)
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
@@ -87,18 +95,30 @@ func serveMCPHTTP(ctx context.Context, cfg config.Config, f mcpProxyFlags, gate 
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
-	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: cfg.Server.ReadHeaderTimeout}
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownTimeout)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}()
+	t := timeouts(cfg.Server)
+	t.Read, t.Write = 0, 0
+	handler, stopStreams := endStreamsOnShutdown(proxy)
+	srv := httpapi.NewHTTPServer(ctx, handler, t)
+	srv.RegisterOnShutdown(stopStreams)
 	_, _ = fmt.Fprintf(s.out, "policyctl: mcp-proxy listening on %s://%s\n", scheme(cfg), ln.Addr())
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		return exitWith(exitUsage, err)
-	}
-	return nil
+	return httpapi.RunHTTPServer(ctx, srv, ln, t.Shutdown, nil)
+}
+
+// endStreamsOnShutdown ends the GET event streams relayed through h when
+// stop is called: they never finish on their own, and a graceful shutdown
+// would wait for them until its timeout. Tool calls in flight (POSTs) still
+// get to finish.
+func endStreamsOnShutdown(h http.Handler) (http.Handler, func()) {
+	streams, stop := context.WithCancel(context.Background())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			ctx, cancel := context.WithCancel(r.Context())
+			defer cancel()
+			defer context.AfterFunc(streams, cancel)()
+			r = r.WithContext(ctx)
+		}
+		h.ServeHTTP(w, r)
+	}), stop
 }
 
 // mcpPrincipal is the authenticated caller when auth is configured, else

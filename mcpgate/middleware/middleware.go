@@ -9,10 +9,10 @@ package middleware
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sync/atomic"
 
+	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -31,14 +31,14 @@ func Static(p engine.Principal) PrincipalFunc {
 
 // FromToken reads the caller from the bearer token that
 // auth.RequireBearerToken verified (UserID, Scopes as roles,
-// Extra["tenant"]). A request without one is refused.
+// Extra["tenant"]), as mcpgate.PrincipalFromTokenInfo maps it. A request
+// without one is refused.
 func FromToken(_ context.Context, req mcp.Request) (engine.Principal, error) {
-	extra := req.GetExtra()
-	if extra == nil || extra.TokenInfo == nil || extra.TokenInfo.UserID == "" {
-		return engine.Principal{}, errors.New("the request carries no verified bearer token")
+	var info *auth.TokenInfo
+	if extra := req.GetExtra(); extra != nil {
+		info = extra.TokenInfo
 	}
-	tenant, _ := extra.TokenInfo.Extra["tenant"].(string)
-	return engine.Principal{ID: extra.TokenInfo.UserID, Roles: extra.TokenInfo.Scopes, Tenant: tenant}, nil
+	return mcpgate.PrincipalFromTokenInfo(info)
 }
 
 // Wrap adds the guard as the outermost receiving middleware of server.
