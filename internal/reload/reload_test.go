@@ -1,7 +1,9 @@
 package reload_test
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -9,10 +11,13 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -231,4 +236,142 @@ func TestRunWatchesDirectory(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done)
 	assert.GreaterOrEqual(t, loaded.Load(), int64(1))
+}
+
+// tamperRego re-tars bundle data with every .rego file passed through
+// edit; the other files, .signatures.json included, are kept as they were.
+func tamperRego(t *testing.T, data []byte, edit func(string) string) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	require.NoError(t, err)
+	tr := tar.NewReader(zr)
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	tw := tar.NewWriter(zw)
+	changed, signed := 0, false
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		body, err := io.ReadAll(tr)
+		require.NoError(t, err)
+		signed = signed || strings.HasSuffix(h.Name, ".signatures.json")
+		if strings.HasSuffix(h.Name, ".rego") {
+			if e := edit(string(body)); e != string(body) {
+				body, changed = []byte(e), changed+1
+			}
+		}
+		h.Size = int64(len(body))
+		require.NoError(t, tw.WriteHeader(h))
+		_, err = tw.Write(body)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tw.Close())
+	require.NoError(t, zw.Close())
+	require.True(t, signed, "the bundle carries a .signatures.json")
+	require.Equal(t, 1, changed, "one module was changed")
+	return out.Bytes()
+}
+
+// A bundle whose module was changed after signing is refused at the
+// signature stage, although the changed set parses and passes its tests
+// (the unsigned control is loaded by a reloader without keys).
+func TestBundleTamperedAfterSigningIsRefused(t *testing.T) {
+	t.Parallel()
+	key := newKey(t)
+	vc, err := reload.Verification(config.Signing{Keys: []config.Key{{ID: "k1", Algorithm: "RS256", File: key.file}}})
+	require.NoError(t, err)
+	disarm := func(src string) string {
+		return strings.Replace(src, `input.tool.arguments.text == "forbidden"`, `input.tool.arguments.text == "never-matches"`, 1)
+	}
+	path := filepath.Join(t.TempDir(), "bundle.tar.gz")
+	require.NoError(t, os.WriteFile(path, bundleBytes(t, testpolicies.Variant{Marker: "A"}, &key), 0o600))
+	r, eng := start(t, reload.NewFile(path, time.Hour, vc))
+	ctx := context.Background()
+
+	tampered := tamperRego(t, bundleBytes(t, testpolicies.Variant{Marker: "B"}, &key), disarm)
+	_, err = reload.ReadBundle(tampered, vc)
+	require.Error(t, err)
+	assert.Equal(t, reload.StageSignature, reload.StageOf(err), "ReadBundle: %v", err)
+
+	require.NoError(t, os.WriteFile(path, tampered, 0o600))
+	err = r.Reload(ctx, eng)
+	require.Error(t, err, "a tampered bundle must be refused")
+	assert.Equal(t, reload.StageSignature, reload.StageOf(err), "%v", err)
+	assert.Equal(t, "rev-A", eng.Revision(), "the last good set keeps serving")
+	assert.Equal(t, reload.StageSignature, r.Status().LastStage)
+	forbidden, err := eng.Decide(ctx, engine.Call{
+		Tool:      engine.Tool{Name: testpolicies.ToolEcho, Arguments: map[string]any{"text": "forbidden"}},
+		Principal: engine.Principal{ID: "a", Roles: []string{"dev"}},
+	})
+	require.NoError(t, err)
+	assert.False(t, forbidden.Allow, "the signed rule still denies")
+
+	// Control: the same edit on an unsigned bundle is a set a reloader
+	// without keys loads, so only the signature refused it above.
+	plainPath := filepath.Join(t.TempDir(), "plain.tar.gz")
+	require.NoError(t, os.WriteFile(plainPath, bundleBytes(t, testpolicies.Variant{Marker: "A"}, nil), 0o600))
+	pr, peng := start(t, reload.NewFile(plainPath, time.Hour, nil))
+	require.NoError(t, os.WriteFile(plainPath, tamperRego(t, bundleBytes(t, testpolicies.Variant{Marker: "B"}, &key), disarm), 0o600))
+	require.NoError(t, pr.Reload(ctx, peng))
+	assert.Equal(t, "rev-B", peng.Revision())
+}
+
+// countingLoader records the Load calls a reload makes.
+type countingLoader struct {
+	eng   *engine.Engine
+	calls atomic.Int64
+}
+
+func (l *countingLoader) Load(ctx context.Context, ps engine.PolicySet) error {
+	l.calls.Add(1)
+	return l.eng.Load(ctx, ps)
+}
+
+// A set that parses and passes its own tests but does not compile under
+// the engine's rules (strict mode; capabilities without http.send) gets as
+// far as Load, is refused at the compile stage, and the last good set
+// keeps serving.
+func TestCompileStageRefusal(t *testing.T) {
+	t.Parallel()
+	extras := map[string]string{
+		// Strict mode: an unused import is an error; opa test (and so the
+		// gate's tests) accept it.
+		"unused import": "package toolgate.extra\n\nimport data.toolgate.tools\n\nanswer := 42\n",
+		// http.send is removed from the engine's capabilities, not opa
+		// test's: the function is undefined for the engine only.
+		"denied builtin": "package toolgate.extra\n\nfetch(u) := http.send({\"method\": \"GET\", \"url\": u})\n",
+	}
+	want := map[string]string{"unused import": "unused", "denied builtin": "http.send"}
+	for name, src := range extras {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			testpolicies.Write(t, dir, testpolicies.Variant{Marker: "A"})
+			r, eng := start(t, reload.NewDir(dir, time.Hour))
+			good := eng.Revision()
+			ctx := context.Background()
+			l := &countingLoader{eng: eng}
+
+			testpolicies.Write(t, dir, testpolicies.Variant{Marker: "B"})
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "toolgate", "extra.rego"), []byte(src), 0o600))
+			err := r.Reload(ctx, l)
+			require.Error(t, err, "a set that does not compile must be refused")
+			assert.Equal(t, int64(1), l.calls.Load(), "the set passed fetch and tests and reached Load")
+			assert.Equal(t, reload.StageCompile, reload.StageOf(err), "%v", err)
+			assert.Contains(t, err.Error(), want[name])
+			assert.Equal(t, "set:A", decideMarker(t, eng), "the last good set keeps serving")
+			assert.Equal(t, good, eng.Revision())
+			st := r.Status()
+			assert.Equal(t, reload.StageCompile, st.LastStage)
+			assert.Equal(t, good, st.Revision)
+
+			// The same set without the extra module is taken.
+			require.NoError(t, os.Remove(filepath.Join(dir, "toolgate", "extra.rego")))
+			require.NoError(t, r.Reload(ctx, l))
+			assert.Equal(t, "set:B", decideMarker(t, eng))
+		})
+	}
 }

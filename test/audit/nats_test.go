@@ -22,9 +22,10 @@ import (
 )
 
 const (
-	natsServerBin = "/usr/sbin/nats-server"
-	sharedNATS    = "nats://127.0.0.1:4222"
-	natsWait      = 20 * time.Second
+	natsServerBin  = "/usr/sbin/nats-server"
+	sharedNATSAddr = "127.0.0.1:4222"
+	sharedNATS     = "nats://" + sharedNATSAddr
+	natsWait       = 20 * time.Second
 )
 
 // uniqueName names a stream and subject no other test run uses.
@@ -134,13 +135,30 @@ func writeN(t *testing.T, l *audit.Logger, from, n int) {
 	}
 }
 
+// requireSharedNATS fails the test when the machine's NATS server does not
+// accept connections: as with Redis (internal/testredis), CI provides it,
+// and a test that skipped without it would pass having checked nothing.
+func requireSharedNATS(t *testing.T) {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", sharedNATSAddr, time.Second)
+	if err != nil {
+		t.Fatalf("no NATS server at %s (the audit tests need it; start it as .ci/run does): %v", sharedNATS, err)
+	}
+	_ = c.Close()
+}
+
+// requireNATSServerBin fails the test when nats-server, which the outage
+// tests start and kill themselves, is not installed.
+func requireNATSServerBin(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(natsServerBin); err != nil {
+		t.Fatalf("%s is needed to run a NATS server this test can kill (install nats-server): %v", natsServerBin, err)
+	}
+}
+
 // TestNATSShipsEveryEventInOrder uses the machine's JetStream server.
 func TestNATSShipsEveryEventInOrder(t *testing.T) {
-	if c, err := net.DialTimeout("tcp", "127.0.0.1:4222", time.Second); err != nil {
-		t.Skipf("no NATS server at %s: %v", sharedNATS, err)
-	} else {
-		_ = c.Close()
-	}
+	requireSharedNATS(t)
 	stream, subject := uniqueName(t)
 	js := jsAdmin(t, sharedNATS)
 	t.Cleanup(func() { _ = js.DeleteStream(context.Background(), stream) })
@@ -181,9 +199,7 @@ type natsServer struct {
 
 func startNATS(t *testing.T, port int, dir string) *natsServer {
 	t.Helper()
-	if _, err := os.Stat(natsServerBin); err != nil {
-		t.Skipf("no %s: %v", natsServerBin, err)
-	}
+	requireNATSServerBin(t)
 	cmd := exec.Command(natsServerBin, "-js", "-a", "127.0.0.1", "-p", strconv.Itoa(port), "-sd", dir)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -103,5 +104,44 @@ log: {level: error}
 	assert.Equal(t, http.StatusOK, status(withCert, testpolicies.ToolEcho), "alice (OU dev) may echo")
 	assert.Equal(t, http.StatusForbidden, status(withCert, testpolicies.ToolShell), "but not exec")
 	_, err = noCert.Post(r.url+"/v1/check", "application/json", strings.NewReader(`{}`))
-	assert.Error(t, err, "the handshake fails without a client certificate")
+	// TLS 1.3 answers a missing certificate with certificate_required, TLS
+	// 1.2 with handshake_failure: either way the server's alert, not a
+	// timeout or an HTTP answer.
+	requireTLSAlert(t, err, "tls: certificate required", "tls: handshake failure")
+
+	// A certificate from another CA, even one naming alice in OU dev (or
+	// an admin), is refused in the handshake: the subject is only trusted
+	// when the configured client CA signed it.
+	otherCA := issue(t, &x509.Certificate{Subject: pkix.Name{CommonName: "test CA"}, IsCA: true,
+		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}, nil)
+	for _, ou := range []string{"dev", "admin"} {
+		forged := issue(t, &x509.Certificate{Subject: pkix.Name{CommonName: "alice", OrganizationalUnit: []string{ou}},
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, &otherCA)
+		otherCert := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
+			RootCAs: pool, Certificates: []tls.Certificate{forged.tlsCert(t)}, MinVersion: tls.VersionTLS12}}}
+		resp, err := otherCert.Post(r.url+"/v1/check", "application/json",
+			strings.NewReader(`{"tool": {"name": "`+testpolicies.ToolShell+`", "arguments": {}}}`))
+		if err == nil {
+			_ = resp.Body.Close()
+			t.Fatalf("OU %s: a certificate from another CA got HTTP %d; want a refused handshake", ou, resp.StatusCode)
+		}
+		requireTLSAlert(t, err, "tls: unknown certificate authority")
+	}
+	assert.Equal(t, http.StatusOK, status(withCert, testpolicies.ToolEcho), "the server still serves alice's real certificate")
+}
+
+// requireTLSAlert requires err to be the TLS alert the server sent (the
+// client sees it as a "remote error"), with one of the given descriptions.
+func requireTLSAlert(t *testing.T, err error, descriptions ...string) {
+	t.Helper()
+	require.Error(t, err, "want a refused TLS handshake")
+	var op *net.OpError
+	require.True(t, errors.As(err, &op) && op.Op == "remote error",
+		"want a TLS alert from the server, got %T: %v", err, err)
+	for _, d := range descriptions {
+		if strings.Contains(op.Err.Error(), d) {
+			return
+		}
+	}
+	t.Fatalf("TLS alert %q, want one of %q", op.Err, descriptions)
 }

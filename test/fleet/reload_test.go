@@ -177,6 +177,11 @@ log: {level: error}
 		return counter(t, metrics(t, r), `toolgate_policy_reloads_total{result="failed",stage="signature"}`) >= 2
 	}, reloadWait, 50*time.Millisecond)
 	l.finish(t)
+
+	// Exactly one reload (A → B) was taken: neither refused bundle was.
+	m := metrics(t, r)
+	assert.Equal(t, 1, counter(t, m, `toolgate_policy_reloads_total{result="ok",stage=""}`))
+	assert.Equal(t, 2, counter(t, m, `toolgate_policy_reloads_total{result="failed",stage="signature"}`))
 }
 
 func rsaKey(t *testing.T) (priv []byte, pubFile string) {
