@@ -49,8 +49,9 @@ func encodeRecord(rec record) (*bytes.Buffer, error) {
 	rec.shrink()
 	buf, err = encode(rec)
 	if err == nil && buf.Len() > MaxEventBytes {
+		n := buf.Len()
 		putBuf(buf)
-		return nil, fmt.Errorf("event of %d bytes exceeds %d even shrunk", buf.Len(), MaxEventBytes)
+		return nil, fmt.Errorf("event of %d bytes exceeds %d even shrunk", n, MaxEventBytes)
 	}
 	return buf, err
 }

@@ -23,6 +23,7 @@ const ObligationApproval = "require_approval"
 type Coordinator struct {
 	decider  Decider
 	limiter  Limiter
+	sourced  sourcedLimiter // limiter, when it says where it counted
 	gate     Gate
 	auditor  Auditor
 	approver Approver
@@ -51,6 +52,7 @@ func New(d Decider, opts ...Option) (*Coordinator, error) {
 	if c.limiter == nil {
 		c.limiter = limits.NewMemory()
 	}
+	c.sourced, _ = c.limiter.(sourcedLimiter)
 	if c.gate == nil {
 		c.gate = limits.NewConcurrency()
 	}
@@ -131,8 +133,8 @@ func (c *Coordinator) throttle(ctx context.Context, d engine.Decision) (string, 
 		counted string
 		err     error
 	)
-	if sl, has := c.limiter.(sourcedLimiter); has {
-		ok, retry, counted, err = sl.TakeFrom(ctx, d.RateLimits)
+	if c.sourced != nil {
+		ok, retry, counted, err = c.sourced.TakeFrom(ctx, d.RateLimits)
 	} else {
 		ok, retry, err = c.limiter.Take(ctx, d.RateLimits)
 	}

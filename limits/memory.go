@@ -4,6 +4,7 @@ package limits
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -31,6 +32,17 @@ import (
 type Memory struct {
 	mu     sync.Mutex
 	stores map[bucket]limiter.Store
+	// rules caches the store of each (limit, per) as written in a
+	// decision, so that a known rule is neither re-parsed nor looked up
+	// under mu. It holds only rules parseBucket accepted; Close clears it.
+	rules sync.Map // rule -> limiter.Store
+}
+
+// rule is a rate limit as a decision writes it, before parsing: "1m" and
+// "60s" are two rules sharing one bucket.
+type rule struct {
+	limit int64
+	per   string
 }
 
 // bucket identifies one limit rule: every decision rule with the same limit
@@ -76,20 +88,28 @@ func retryAfter(resetUnixNano uint64) time.Duration {
 }
 
 func (m *Memory) store(rl engine.RateLimit) (limiter.Store, error) {
+	if rl.Key == "" {
+		return nil, errNoKey // the one check a cached rule does not cover
+	}
+	r := rule{limit: rl.Limit, per: rl.Per}
+	if st, ok := m.rules.Load(r); ok {
+		return st.(limiter.Store), nil
+	}
 	b, err := parseBucket(rl)
 	if err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if st, ok := m.stores[b]; ok {
-		return st, nil
+	st, ok := m.stores[b]
+	if !ok {
+		st, err = memorystore.New(&memorystore.Config{Tokens: b.limit, Interval: b.per})
+		if err != nil {
+			return nil, fmt.Errorf("rate limit store %d/%s: %w", b.limit, b.per, err)
+		}
+		m.stores[b] = st
 	}
-	st, err := memorystore.New(&memorystore.Config{Tokens: b.limit, Interval: b.per})
-	if err != nil {
-		return nil, fmt.Errorf("rate limit store %d/%s: %w", b.limit, b.per, err)
-	}
-	m.stores[b] = st
+	m.rules.Store(r, st)
 	return st, nil
 }
 
@@ -97,6 +117,7 @@ func (m *Memory) store(rl engine.RateLimit) (limiter.Store, error) {
 func (m *Memory) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.rules.Clear()
 	for b, st := range m.stores {
 		_ = st.Close(context.Background())
 		delete(m.stores, b)
@@ -104,11 +125,13 @@ func (m *Memory) Close() error {
 	return nil
 }
 
+var errNoKey = errors.New("rate limit without a key")
+
 // parseBucket validates a decision's rate limit. A malformed rule is an
 // error (and the call is refused) rather than an unlimited call.
 func parseBucket(rl engine.RateLimit) (bucket, error) {
 	if rl.Key == "" {
-		return bucket{}, fmt.Errorf("rate limit without a key")
+		return bucket{}, errNoKey
 	}
 	if rl.Limit <= 0 {
 		return bucket{}, fmt.Errorf("rate limit %q: limit %d must be positive", rl.Key, rl.Limit)

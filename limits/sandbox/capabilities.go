@@ -54,29 +54,41 @@ type Capabilities struct {
 	Notes []string
 }
 
+// flag returns the field recording feature f when that field is a plain
+// yes/no: every namespace and seccomp. It is nil for the features recorded
+// otherwise (Landlock's ABI, the cgroup directories) and for unknown ones.
+func (c *Capabilities) flag(f Feature) *bool {
+	switch f {
+	case FeatureSeccomp:
+		return &c.Seccomp
+	case FeaturePIDNamespace:
+		return &c.PIDNamespace
+	case FeatureNetNamespace:
+		return &c.NetNamespace
+	case FeatureMountNamespace:
+		return &c.MountNamespace
+	case FeatureIPCNamespace:
+		return &c.IPCNamespace
+	case FeatureUTSNamespace:
+		return &c.UTSNamespace
+	case FeatureUserNamespace:
+		return &c.UserNamespace
+	}
+	return nil
+}
+
 // Has reports whether feature f is available.
 func (c Capabilities) Has(f Feature) bool {
 	switch f {
 	case FeatureLandlock:
 		return c.LandlockABI >= MinLandlockABI
-	case FeatureSeccomp:
-		return c.Seccomp
-	case FeaturePIDNamespace:
-		return c.PIDNamespace
-	case FeatureNetNamespace:
-		return c.NetNamespace
-	case FeatureMountNamespace:
-		return c.MountNamespace
-	case FeatureIPCNamespace:
-		return c.IPCNamespace
-	case FeatureUTSNamespace:
-		return c.UTSNamespace
-	case FeatureUserNamespace:
-		return c.UserNamespace
 	case FeatureCgroupMemory:
 		return c.CgroupMemory != ""
 	case FeatureCgroupPids:
 		return c.CgroupPids != ""
+	}
+	if b := c.flag(f); b != nil {
+		return *b
 	}
 	return false
 }
@@ -87,24 +99,15 @@ func (c Capabilities) without(fs []Feature) Capabilities {
 		switch f {
 		case FeatureLandlock:
 			c.LandlockABI = 0
-		case FeatureSeccomp:
-			c.Seccomp = false
-		case FeaturePIDNamespace:
-			c.PIDNamespace, c.PrivateProc = false, false
-		case FeatureNetNamespace:
-			c.NetNamespace = false
-		case FeatureMountNamespace:
-			c.MountNamespace, c.PrivateProc = false, false
-		case FeatureIPCNamespace:
-			c.IPCNamespace = false
-		case FeatureUTSNamespace:
-			c.UTSNamespace = false
-		case FeatureUserNamespace:
-			c.UserNamespace = false
 		case FeatureCgroupMemory:
 			c.CgroupMemory = ""
 		case FeatureCgroupPids:
 			c.CgroupPids = ""
+		case FeaturePIDNamespace, FeatureMountNamespace:
+			c.PrivateProc = false // a private procfs needs both
+		}
+		if b := c.flag(f); b != nil {
+			*b = false
 		}
 		c.Notes = append(c.Notes, fmt.Sprintf("%s disabled by configuration", f))
 	}

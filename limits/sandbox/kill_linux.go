@@ -25,13 +25,7 @@ const shellSignalBase = 128
 // process group and then the cgroup's task list are the best we have.
 func killTree(pid int, pidns bool, grp *cgroup.Group) {
 	_ = syscall.Kill(pid, syscall.SIGKILL)
-	if pidns {
-		return
-	}
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
-	if grp != nil {
-		grp.Kill()
-	}
+	reapTree(pid, pidns, grp)
 }
 
 // reapTree kills what is left of the tree once the tool itself has exited:

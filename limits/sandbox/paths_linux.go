@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // DefaultPath is the PATH a program name is looked up in when the Spec's
@@ -39,6 +40,24 @@ var networkReadPaths = []string{
 
 // systemWritePaths are writable in every sandbox.
 var systemWritePaths = []string{"/dev/null"}
+
+// hostPathSet holds the entries of systemReadPaths, networkReadPaths and
+// systemWritePaths that exist on this host. Callers must not append to its
+// slices in place.
+type hostPathSet struct {
+	read, network, write []string
+}
+
+// hostPaths finds the fixed host paths once, at the first run: they depend
+// on the host, not on the Spec (which only chooses whether the network ones
+// are added). A path removed later is skipped by the helper, which grants
+// less; one created later is not granted until the process restarts.
+var hostPaths = sync.OnceValue(func() hostPathSet {
+	read, _ := existing(systemReadPaths, false, nil)
+	network, _ := existing(networkReadPaths, false, nil)
+	write, _ := existing(systemWritePaths, false, nil)
+	return hostPathSet{read: read, network: network, write: write}
+})
 
 // existing returns the paths that exist, and a warning for each that does
 // not when warn is set. Paths must be absolute.

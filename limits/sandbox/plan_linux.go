@@ -4,6 +4,7 @@ package sandbox
 
 import (
 	"fmt"
+	"slices"
 	"syscall"
 	"time"
 
@@ -104,11 +105,13 @@ func (p *plan) planPaths(s Spec, c Capabilities) error {
 		return fmt.Errorf("%w: read/write paths need landlock ABI >= %d; this kernel has %d",
 			ErrUnavailable, MinLandlockABI, c.LandlockABI)
 	}
-	sys := append([]string{p.cfg.Path}, systemReadPaths...)
+	host := hostPaths()
+	// Fresh slices: host's are shared by every run.
+	read, _ := existing([]string{p.cfg.Path}, false, nil)
+	read = slices.Concat(read, host.read)
 	if s.Network == NetworkAny {
-		sys = append(sys, networkReadPaths...)
+		read = append(read, host.network...)
 	}
-	read, _ := existing(sys, false, nil)
 	if p.cfg.MountProc {
 		read = append(read, procPath)
 	}
@@ -120,8 +123,7 @@ func (p *plan) planPaths(s Spec, c Capabilities) error {
 	if err != nil {
 		return err
 	}
-	sysWrite, _ := existing(systemWritePaths, false, nil)
-	ll := &helper.Landlock{ABI: c.LandlockABI, ReadPaths: append(read, user...), WritePaths: append(sysWrite, write...)}
+	ll := &helper.Landlock{ABI: c.LandlockABI, ReadPaths: append(read, user...), WritePaths: slices.Concat(host.write, write)}
 	p.layers = append(p.layers, LayerLandlockFS)
 	if s.Network != NetworkAny && c.LandlockABI >= landlockABITCP {
 		ll.DenyTCP = true

@@ -99,19 +99,11 @@ func probeNamespaces(c *Capabilities, helperPath string) {
 	}
 }
 
-// with returns c with namespace feature f marked available.
+// with returns c with feature f marked available; f is one of
+// namespaceFeatures.
 func (c Capabilities) with(f Feature) Capabilities {
-	switch f {
-	case FeaturePIDNamespace:
-		c.PIDNamespace = true
-	case FeatureNetNamespace:
-		c.NetNamespace = true
-	case FeatureMountNamespace:
-		c.MountNamespace = true
-	case FeatureIPCNamespace:
-		c.IPCNamespace = true
-	case FeatureUTSNamespace:
-		c.UTSNamespace = true
+	if b := c.flag(f); b != nil {
+		*b = true
 	}
 	return c
 }
