@@ -172,28 +172,30 @@ func (r *Reloader) test(ctx context.Context, c *Candidate) error {
 }
 
 func (r *Reloader) record(c *Candidate, err error) {
-	now := r.now()
-	r.mu.Lock()
-	r.status.LastAttempt = now
-	if err == nil {
-		r.status.Revision, r.status.LastSuccess = c.Set.Revision, now
-		r.status.LastError, r.status.LastStage = "", ""
-	} else {
-		r.status.LastError, r.status.LastStage = err.Error(), StageOf(err)
-	}
-	r.mu.Unlock()
+	// Logs and hooks (metrics) come before the status: whoever sees the new
+	// status on /readyz also finds the attempt counted on /metrics.
 	if err == nil {
 		r.log.Info().Str("revision", c.Set.Revision).Str("source", r.src.String()).Msg("policy set reloaded")
 		if r.hooks.Loaded != nil {
 			r.hooks.Loaded(c.Set.Revision)
 		}
+	} else {
+		r.log.Error().Err(err).Str("stage", StageOf(err)).Str("source", r.src.String()).
+			Msg("new policy set refused; the last good set keeps serving")
+		if r.hooks.Failed != nil {
+			r.hooks.Failed(StageOf(err), err)
+		}
+	}
+	now := r.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.status.LastAttempt = now
+	if err == nil {
+		r.status.Revision, r.status.LastSuccess = c.Set.Revision, now
+		r.status.LastError, r.status.LastStage = "", ""
 		return
 	}
-	r.log.Error().Err(err).Str("stage", StageOf(err)).Str("source", r.src.String()).
-		Msg("new policy set refused; the last good set keeps serving")
-	if r.hooks.Failed != nil {
-		r.hooks.Failed(StageOf(err), err)
-	}
+	r.status.LastError, r.status.LastStage = err.Error(), StageOf(err)
 }
 
 // Run watches the source until ctx ends, reloading into l after each burst
