@@ -213,14 +213,9 @@ func (r *Reloader) Run(ctx context.Context, l Loader) error {
 	for {
 		select {
 		case <-ctx.Done():
-			// Shutting down is not an error; a watcher that failed as it
-			// stopped is only worth a log line.
-			if err := <-werr; err != nil {
-				r.log.Warn().Err(err).Str("source", r.src.String()).Msg("policy watch stopped with an error")
-			}
-			return nil
+			return r.watchEnded(ctx, <-werr)
 		case err := <-werr:
-			return fmt.Errorf("watch %s: %w", r.src, err)
+			return r.watchEnded(ctx, err)
 		case <-kick:
 		}
 		if !sleep(ctx, r.debounce) {
@@ -247,4 +242,21 @@ func drain(c chan struct{}) {
 	case <-c:
 	default:
 	}
+}
+
+// watchEnded reports how a watcher ended. Once ctx is done it is shutdown,
+// not an error, whichever of ctx and the watcher select saw first; a watcher
+// that failed as it stopped is only worth a log line. A watcher that ends
+// on its own has failed.
+func (r *Reloader) watchEnded(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		if err != nil {
+			r.log.Warn().Err(err).Str("source", r.src.String()).Msg("policy watch stopped with an error")
+		}
+		return nil
+	}
+	if err == nil {
+		err = errors.New("the watcher stopped")
+	}
+	return fmt.Errorf("watch %s: %w", r.src, err)
 }

@@ -375,3 +375,29 @@ func TestCompileStageRefusal(t *testing.T) {
 		})
 	}
 }
+
+// endingSource is a source whose watcher ends at once with err.
+type endingSource struct{ err error }
+
+func (endingSource) Fetch(context.Context) (*reload.Candidate, error) { return nil, nil }
+func (s endingSource) Watch(context.Context, func()) error            { return s.err }
+func (endingSource) String() string                                   { return "ending" }
+
+// A watcher that stops while ctx is live is an error from Run, even when
+// it returned none; one that stops because ctx ended is a clean shutdown.
+func TestRunReportsAWatcherThatStops(t *testing.T) {
+	t.Parallel()
+	for name, werr := range map[string]error{"nil": nil, "failure": errors.New("inotify gone")} {
+		err := reload.New(endingSource{err: werr}).Run(context.Background(), nil)
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), "watch ending", name)
+		if werr != nil {
+			assert.ErrorIs(t, err, werr)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for range 20 { // both select cases are ready: either order is shutdown
+		assert.NoError(t, reload.New(endingSource{err: errors.New("closing")}).Run(ctx, nil))
+	}
+}

@@ -57,8 +57,13 @@ func TestForeignArchitectureSyscallKilled(t *testing.T) {
 		return
 	}
 	if !hostOK {
+		// Without IA-32 emulation the kernel answers int 0x80 with SIGSEGV
+		// (exit 139 on this host); inside, either that or the guard's
+		// SIGSYS — never a syscall that ran.
 		t.Logf("no IA-32 emulation on this host: the syscall fails everywhere")
-		mustFail(t, res)
+		if res.ExitCode == 0 || (res.Signal != int(syscall.SIGSEGV) && res.Signal != int(syscall.SIGSYS)) {
+			t.Fatalf("exit %d signal %d killed %q: want SIGSEGV or SIGSYS", res.ExitCode, res.Signal, res.Killed)
+		}
 		return
 	}
 	if res.Signal != int(syscall.SIGSYS) {
