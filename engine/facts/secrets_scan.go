@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,6 +62,7 @@ func (sc *secretScanner) value(v any, depth int) {
 	switch x := v.(type) {
 	case string:
 		sc.text(x)
+		sc.embeddedJSON(x, depth)
 	case map[string]any:
 		sc.object(x, depth+1)
 	case []any:
@@ -80,7 +82,9 @@ func (sc *secretScanner) object(m map[string]any, depth int) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		unfreeze := false
-		if sc.frozen < 0 && sc.scanKey(k) {
+		// keys are scanned inside a frozen subtree too (a document embedded
+		// in a string freezes without a hit); hits land at the frozen path
+		if sc.scanKey(k) && sc.frozen < 0 {
 			sc.frozen, unfreeze = len(sc.path), true
 		}
 		sc.path = append(sc.path, pathSeg{key: k, index: -1})
@@ -119,6 +123,29 @@ func (sc *secretScanner) text(s string) {
 	if len(scan) < len(s) {
 		sc.hit(SecretUnscanned)
 	}
+}
+
+// embeddedJSON scans again, decoded, a string that is a JSON document
+// with escapes (a request body): "\u0067hs_…" is a GitHub token once
+// decoded. Hits are reported at the string's own field; the decoded text
+// spends the same budget, which bounds documents nested in documents.
+func (sc *secretScanner) embeddedJSON(s string, depth int) {
+	if strings.IndexByte(s, '\\') < 0 || sc.budget == 0 {
+		return
+	}
+	t := strings.TrimLeft(s, " \t\r\n")
+	if t == "" || (t[0] != '{' && t[0] != '[' && t[0] != '"') || !json.Valid([]byte(t)) {
+		return
+	}
+	var v any
+	if err := json.Unmarshal([]byte(t), &v); err != nil {
+		return
+	}
+	if sc.frozen < 0 {
+		sc.frozen = len(sc.path) // keys inside are not fields of the call
+		defer func() { sc.frozen = -1 }()
+	}
+	sc.value(v, depth+1)
 }
 
 // spend takes n bytes from the budget; false (and an unscanned hit) when

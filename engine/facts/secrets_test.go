@@ -139,6 +139,31 @@ func TestScanSecretsPercentEncoded(t *testing.T) {
 	}
 }
 
+// TestScanSecretsEmbeddedJSON: a credential hidden by JSON escapes in a
+// string that is itself a JSON document is found, at that string's field;
+// keys inside the document never become fields.
+func TestScanSecretsEmbeddedJSON(t *testing.T) {
+	t.Parallel()
+	escaped := `\u0067hs_` + strings.Repeat("A1b2", 9)
+	args := map[string]any{
+		"body":   `{"note": "` + escaped + `"}`,
+		"nested": `  [{"inner": "{\"k\": \"\\u0041KIAIOSFODNN7EXAMPLE\"}"}]`,
+		"key":    `{"` + escaped + `": 1}`,
+		"string": `"` + escaped + `"`,
+		"plain":  `{"path": "C:\\Users\\me"}`,
+		"broken": `{"note": "` + escaped + `"`,
+	}
+	want := []SecretHit{
+		{"arguments.body", SecretGitHubToken},
+		{"arguments.key", SecretGitHubToken},
+		{"arguments.nested", SecretAWSAccessKey},
+		{"arguments.string", SecretGitHubToken},
+	}
+	if got := ScanSecrets(args); !reflect.DeepEqual(got, want) {
+		t.Errorf("ScanSecrets\n got: %v\nwant: %v", got, want)
+	}
+}
+
 // TestScanSecretsBounds: what is not scanned is reported, never skipped.
 func TestScanSecretsBounds(t *testing.T) {
 	t.Parallel()

@@ -101,6 +101,17 @@ func TestParseShell(t *testing.T) {
 			c("rm", "", "-rf", "{}"), c("chmod", "", "777", "{}")}, `[]`, `[]`)},
 		{"trap", `trap 'rm -rf /' EXIT`, sh([]string{c("trap", "", "rm -rf /", "EXIT"), c("rm", "", "-rf", "/")}, `[]`, `[]`, "nested_shell")},
 		{"alias", `alias ls='rm -rf /'`, sh([]string{c("alias", "", "ls=rm -rf /"), c("rm", "", "-rf", "/")}, `[]`, `[]`, "nested_shell")},
+		// Commands that run their text with sh -c, or run a program operand.
+		{"script -qc", `script -qc 'sudo id' /dev/null`, sh([]string{c("script", "", "-qc", "sudo id", "/dev/null"), c("sudo", "", "id"), c("id", "")}, `[]`, `[]`, "nested_shell")},
+		{"flock -c", `flock /tmp/l -c 'rm x'`, sh([]string{c("flock", "", "/tmp/l", "-c", "rm x"), c("rm", "", "x")}, `[]`, `[]`, "nested_shell")},
+		{"flock program", `flock -w 5 /tmp/l sudo id`, sh([]string{c("flock", "", "-w", "5", "/tmp/l", "sudo", "id"), c("sudo", "", "id"), c("id", "")}, `[]`, `[]`)},
+		{"sg text", `sg wheel 'rm x'`, sh([]string{c("sg", "", "wheel", "rm x"), c("rm", "", "x")}, `[]`, `[]`, "nested_shell")},
+		{"sg -c", `sg wheel -c 'rm x'`, sh([]string{c("sg", "", "wheel", "-c", "rm x"), c("rm", "", "x")}, `[]`, `[]`, "nested_shell")},
+		{"gdb --args", `gdb -batch -ex run --args sudo id`, sh([]string{c("gdb", "", "-batch", "-ex", "run", "--args", "sudo", "id"), c("sudo", "", "id"), c("id", "")}, `[]`, `[]`)},
+		{"gdb program operand", `gdb -ex run /usr/bin/sudo`, sh([]string{c("gdb", "", "-ex", "run", "/usr/bin/sudo"), c("sudo", "/usr/bin/sudo")}, `[]`, `[]`)},
+		{"gdb shell escapes", `gdb -q -ex 'shell rm x' -ex '!id' -ex quit`, sh([]string{c("gdb", "", "-q", "-ex", "shell rm x", "-ex", "!id", "-ex", "quit"), c("rm", "", "x"), c("id", "")}, `[]`, `[]`, "nested_shell")},
+		{"gdb dynamic command", `gdb -ex "$X"`, sh([]string{c("gdb", "", "-ex", "${X}")}, `[]`, `[]`, "eval", "parameter_expansion")},
+		{"valgrind", `valgrind --tool=none sudo id`, sh([]string{c("valgrind", "", "--tool=none", "sudo", "id"), c("sudo", "", "id"), c("id", "")}, `[]`, `[]`)},
 		{"watch", `watch -n 1 'id; ls'`, sh([]string{c("watch", "", "-n", "1", "id; ls"), c("id", ""), c("ls", "")}, `[]`, `[]`, "nested_shell")},
 		// Shell text built at run time is flagged like eval of such text.
 		{"bash -c variable", `bash -c "$CMD"`, sh([]string{c("bash", "", "-c", "${CMD}")}, `[]`, `[]`, "eval", "parameter_expansion")},

@@ -16,7 +16,16 @@ type wrapperSpec struct {
 	longArgs   []string
 	positional int
 	assigns    bool
+	// after, when set, is a word after which the wrapped command starts
+	// (gdb --args prog ...): the words before it are the wrapper's own.
+	after string
+	// dashWords are single-dash options of several letters that take the
+	// next word (gdb -ex CMD, -iex CMD); they are not letter groups.
+	dashWords []string
 }
+
+// gdbValueWords are gdb's multi-letter single-dash options with a value.
+var gdbValueWords = []string{"-ex", "-iex", "-ix", "-cd", "-se", "-eval-command", "-command"}
 
 var wrappers = map[string]wrapperSpec{
 	"env":     {argOpts: "uCS", longArgs: []string{"--unset", "--chdir", "--split-string"}, assigns: true},
@@ -29,16 +38,27 @@ var wrappers = map[string]wrapperSpec{
 	"busybox": {},
 	"sudo": {argOpts: "ugCDprtUTRa", longArgs: []string{"--user", "--group", "--close-from", "--chdir",
 		"--prompt", "--role", "--type", "--other-user", "--command-timeout", "--chroot", "--host"}},
-	"doas":    {argOpts: "uC"},
-	"pkexec":  {longArgs: []string{"--user"}},
-	"runuser": {argOpts: "ugGcsw", longArgs: []string{"--user", "--group", "--supp-group", "--command", "--shell"}},
-	"setsid":  {},
-	"stdbuf":  {argOpts: "ioe", longArgs: []string{"--input", "--output", "--error"}},
-	"chroot":  {longArgs: []string{"--userspec", "--groups"}, positional: 1},
-	"ionice":  {argOpts: "cnpPu"},
-	"taskset": {positional: 1},
-	"time":    {argOpts: "fo", longArgs: []string{"--format", "--output"}},
-	"strace":  {argOpts: "oeEpPsSuIXba"},
+	"doas":     {argOpts: "uC"},
+	"pkexec":   {longArgs: []string{"--user"}},
+	"runuser":  {argOpts: "ugGcsw", longArgs: []string{"--user", "--group", "--supp-group", "--command", "--shell"}},
+	"setsid":   {},
+	"stdbuf":   {argOpts: "ioe", longArgs: []string{"--input", "--output", "--error"}},
+	"chroot":   {longArgs: []string{"--userspec", "--groups"}, positional: 1},
+	"ionice":   {argOpts: "cnpPu"},
+	"taskset":  {positional: 1},
+	"time":     {argOpts: "fo", longArgs: []string{"--format", "--output"}},
+	"strace":   {argOpts: "oeEpPsSuIXba"},
+	"ltrace":   {argOpts: "aADeFlnopsuwx"},
+	"valgrind": {},
+	"unbuffer": {},
+	"firejail": {},
+	"flock":    {argOpts: "wEc", longArgs: []string{"--timeout", "--conflict-exit-code", "--command"}, positional: 1},
+	"chrt":     {positional: 1},
+	"cpulimit": {argOpts: "lpe", longArgs: []string{"--limit", "--pid", "--exe"}},
+	"prlimit":  {argOpts: "p", longArgs: []string{"--pid"}},
+	"numactl":  {argOpts: "CNmMpPi"},
+	"gdb": {argOpts: "xpcdse", longArgs: []string{"--eval-command", "--command", "--pid", "--core", "--directory",
+		"--init-eval-command", "--init-command", "--symbols", "--exec", "--cd"}, after: "--args", dashWords: gdbValueWords},
 	"xargs": {argOpts: "adEILnPs", longArgs: []string{"--arg-file", "--delimiter", "--max-lines",
 		"--max-args", "--max-procs", "--max-chars", "--process-slot-var"}},
 }
@@ -112,6 +132,10 @@ func unwrapIndex(spec wrapperSpec, args []shellWord) (int, bool) {
 		switch {
 		case !a.lit:
 			return i, true // a dynamic word where the command goes: list it as dynamic
+		case spec.after != "" && a.val == spec.after:
+			return i + 1, i+1 < len(args)
+		case contains(spec.dashWords, a.val):
+			i++
 		case a.val == "--":
 			return skipPositional(args, i+1, pos)
 		case a.val == "-": // env's old spelling of -i
@@ -178,10 +202,15 @@ func (w *shellWalker) command(sc *shellScope, words []shellWord, st *syntax.Stmt
 	case "eval":
 		w.features |= featEval
 		w.nestedJoin(sc, args)
-	case "su", "runuser":
+	case "su", "runuser", "script", "flock":
+		// script -c and flock -c run their text with sh -c, as su -c does
 		if s, ok := optionValue(args, "-c", "--command"); ok {
 			w.nested(sc, s)
 		}
+	case "sg":
+		w.sg(sc, args)
+	case "gdb":
+		w.debuggerCommands(sc, args)
 	case "env":
 		if s, ok := optionValue(args, "-S", "--split-string"); ok {
 			w.nested(sc, s)
@@ -318,4 +347,37 @@ func firstOperand(args []shellWord) int {
 		}
 	}
 	return -1
+}
+
+// sg runs its command text with sh -c: sg GROUP -c TEXT, or sg GROUP TEXT.
+func (w *shellWalker) sg(sc *shellScope, args []shellWord) {
+	if s, ok := optionValue(args, "-c", "--command"); ok {
+		w.nested(sc, s)
+		return
+	}
+	if i := firstOperand(args); i >= 0 && i+1 < len(args) {
+		w.nestedJoin(sc, args[i+1:])
+	}
+}
+
+// debuggerCommands parses the shell escapes of gdb's -ex commands
+// ("shell TEXT" and "!TEXT" run TEXT with sh -c); the program it runs is
+// listed as a wrapped command (wrappers["gdb"]).
+func (w *shellWalker) debuggerCommands(sc *shellScope, args []shellWord) {
+	for i := 0; i+1 < len(args) && args[i].val != "--args"; i++ {
+		if !contains(gdbValueWords, args[i].val) && args[i].val != "--eval-command" && args[i].val != "--init-eval-command" {
+			continue
+		}
+		v := args[i+1]
+		if !v.lit {
+			w.nested(sc, v) // built at run time: refused like eval
+			continue
+		}
+		text := strings.TrimSpace(v.val)
+		if rest, ok := strings.CutPrefix(text, "shell "); ok {
+			w.nested(sc, shellWord{val: rest, lit: true})
+		} else if rest, ok := strings.CutPrefix(text, "!"); ok {
+			w.nested(sc, shellWord{val: rest, lit: true})
+		}
+	}
 }
