@@ -27,6 +27,9 @@ type wrapperSpec struct {
 // gdbValueWords are gdb's multi-letter single-dash options with a value.
 var gdbValueWords = []string{"-ex", "-iex", "-ix", "-cd", "-se", "-eval-command", "-command"}
 
+// gdbCommandOptions take one gdb command, which may be a shell escape.
+var gdbCommandOptions = []string{"-ex", "-iex", "-eval-command", "--eval-command", "--init-eval-command"}
+
 var wrappers = map[string]wrapperSpec{
 	"env":     {argOpts: "uCS", longArgs: []string{"--unset", "--chdir", "--split-string"}, assigns: true},
 	"nohup":   {},
@@ -364,20 +367,43 @@ func (w *shellWalker) sg(sc *shellScope, args []shellWord) {
 // ("shell TEXT" and "!TEXT" run TEXT with sh -c); the program it runs is
 // listed as a wrapped command (wrappers["gdb"]).
 func (w *shellWalker) debuggerCommands(sc *shellScope, args []shellWord) {
-	for i := 0; i+1 < len(args) && args[i].val != "--args"; i++ {
-		if !contains(gdbValueWords, args[i].val) && args[i].val != "--eval-command" && args[i].val != "--init-eval-command" {
+	for i := 0; i < len(args) && args[i].val != "--args"; i++ {
+		var v shellWord
+		switch opt, val, attached := strings.Cut(args[i].val, "="); {
+		case attached && contains(gdbCommandOptions, opt): // --eval-command=CMD
+			v = shellWord{val: val, lit: args[i].lit}
+		case contains(gdbCommandOptions, args[i].val) && i+1 < len(args):
+			i++
+			v = args[i]
+		default:
 			continue
 		}
-		v := args[i+1]
 		if !v.lit {
 			w.nested(sc, v) // built at run time: refused like eval
 			continue
 		}
-		text := strings.TrimSpace(v.val)
-		if rest, ok := strings.CutPrefix(text, "shell "); ok {
-			w.nested(sc, shellWord{val: rest, lit: true})
-		} else if rest, ok := strings.CutPrefix(text, "!"); ok {
-			w.nested(sc, shellWord{val: rest, lit: true})
-		}
+		w.gdbCommand(sc, strings.TrimSpace(v.val))
 	}
 }
+
+// gdbCommand handles one gdb command: a shell escape ("!TEXT", "shell
+// TEXT" or an abbreviation such as "she TEXT") is parsed as shell text;
+// code gdb runs in another language (python, guile) or a pipe through a
+// shell command is code the fact cannot show, flagged like eval.
+func (w *shellWalker) gdbCommand(sc *shellScope, text string) {
+	if rest, ok := strings.CutPrefix(text, "!"); ok {
+		w.nested(sc, shellWord{val: rest, lit: true})
+		return
+	}
+	word, rest, _ := strings.Cut(text, " ")
+	switch {
+	case len(word) >= len("she") && strings.HasPrefix("shell", word):
+		w.nested(sc, shellWord{val: rest, lit: true})
+	case contains(gdbForeignCode, word) || strings.HasPrefix(word, "|"):
+		w.features |= featEval
+	}
+}
+
+// gdbForeignCode are gdb commands that run code in another language or
+// pipe output through a shell command.
+var gdbForeignCode = []string{"python", "py", "python-interactive", "pi", "guile", "gu", "pipe", "source"}
