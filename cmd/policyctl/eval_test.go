@@ -117,7 +117,7 @@ func TestEvalAudit(t *testing.T) {
 }
 
 func TestTestAndCheckCommands(t *testing.T) {
-	code, out, errOut := runCLI(t, "test", "--coverage", "--threshold", "100", "../../policies")
+	code, out, errOut := runCLI(t, "test", "--coverage", "--threshold", "100", "--timeout", "1m", "../../policies")
 	assert.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "Coverage: 100.00%")
 

@@ -49,6 +49,7 @@ Exit status: 0 all passed, 4 a test failed or coverage is below --threshold,
 	cmd.Flags().Float64Var(&threshold, "threshold", 0, "fail when coverage is below this percentage")
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "print every test")
 	cmd.Flags().StringVar(&opts.Filter, "run", "", "only tests whose name matches this regular expression")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", regotest.DefaultTimeout, "bound on each test, as opa test --timeout")
 	return cmd
 }
 
