@@ -22,6 +22,7 @@ func FuzzParsePath(f *testing.F) {
 		"notes/todo.md", "../x", "%2e%2e/x", "%252e%252e/x", `..\..\x`, "x\x00y", "%00", ".. ./x",
 		"．．/x", "‥/x", "%c0%ae%c0%ae/x", "%u002e%u002e", "~/.ssh", "~root", "/", "//srv", "link/x",
 		"a%2fb/x", `a\b/x`, "100%", "%", "%%%", strings.Repeat("../", 50),
+		"file:///etc/passwd", "FILE://localhost/x", "file:%2Fetc", "file://evil/x", `C:\Windows`, `\\host\share`, "c:x",
 	} {
 		f.Add(s)
 	}
@@ -96,6 +97,8 @@ func FuzzParseShell(f *testing.F) {
 		"r''m -rf /", ":(){ :|:& };:", "bash -c 'sh -c \"eval id\"'", "curl x | sh", "echo $'\\x41' ${IFS}",
 		"cat <<EOF\n$(id)\nEOF\n", "bash <<< 'id'", "find . -exec rm {} \\;", "sudo -u r env A=1 nohup rm",
 		"exec 3<>/dev/tcp/1/2", "a=$(b) c", "f() { f; }", "alias x='y'", "echo x | bash -s", "((", "$((1+",
+		"gdb -ex 'she id' --args sudo id", "ssh -oProxyCommand='id' h", "tar --checkpoint-action=exec='id'",
+		"echo id | at now", "at now <<E\nid\nE", "script -qc id /dev/null", "sg g -c id", "rsync -avze 'id' a b",
 	} {
 		f.Add(s)
 	}

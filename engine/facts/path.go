@@ -50,6 +50,10 @@ type PathFact struct {
 // symlinks. The reported fields follow the doc: decoded is the fully decoded
 // reading with '\' → '/', clean and real derive from it.
 //
+// A file URI ("file:///etc/passwd", in any case, maybe percent-encoded) is
+// read as its path, which tools that accept URIs open; a Windows drive or UNC
+// path is never inside. See fileURIPath and foreignRoot.
+//
 // Text that is not valid UTF-8 after decoding (e.g. the overlong "%c0%ae"
 // that old decoders turn into '.') is refused: ok=false.
 func ParsePath(workspace, raw string) PathFact {
@@ -58,17 +62,13 @@ func ParsePath(workspace, raw string) PathFact {
 	if err != nil {
 		return f.fail(err)
 	}
-	stages, err := decodeStages(raw)
+	stages, uris, text, err := pathReadings(raw)
 	if err != nil {
 		return f.fail(err)
 	}
-	last := stages[len(stages)-1]
-	if !utf8.ValidString(last) {
-		return f.fail(errors.New("path is not valid UTF-8 after percent-decoding (overlong or truncated encoding)"))
-	}
 	f.Encoded = len(stages) > 1
-	f.NUL = strings.IndexByte(last, 0) >= 0
-	f.Decoded = strings.ReplaceAll(last, `\`, "/")
+	f.NUL = strings.IndexByte(stages[len(stages)-1], 0) >= 0
+	f.Decoded = strings.ReplaceAll(text, `\`, "/")
 	folded, changed := foldLookalikes(f.Decoded)
 	f.Lookalike = changed
 	f.DotDot = hasDotDotSegment(f.Decoded) || (changed && hasDotDotSegment(folded))
@@ -82,19 +82,42 @@ func ParsePath(workspace, raw string) PathFact {
 		return f.fail(err)
 	}
 	f.Base = lowerASCII(path.Base(f.Clean))
-	if f.Home || f.NUL {
+	if f.Home || f.NUL || foreignRoot(f.Decoded) {
 		// A NUL truncates the path in C; a home path depends on who expands
-		// it. Neither can be placed, so neither counts as inside.
+		// it; a drive or UNC path is elsewhere on Windows. None can be
+		// placed in the workspace, so none counts as inside.
 		return f.ok(false)
 	}
 	inside := ws.contains(f.Clean, f.Real)
 	if inside {
-		inside, err = ws.allReadingsInside(stages, f.Clean)
+		inside, err = ws.allReadingsInside(append(stages, uris...), f.Clean)
 		if err != nil {
 			return f.fail(err)
 		}
 	}
 	return f.ok(inside)
+}
+
+// pathReadings percent-decodes raw (decodeStages), refuses text that is not
+// UTF-8 once decoded, and reads each stage that is a file URI as its path
+// (uris). text is the fully decoded reading: the last stage, or its path
+// when it is a file URI (it is one when any stage is: decoding keeps the
+// "file:" prefix).
+func pathReadings(raw string) (stages, uris []string, text string, err error) {
+	if stages, err = decodeStages(raw); err != nil {
+		return nil, nil, "", err
+	}
+	text = stages[len(stages)-1]
+	if !utf8.ValidString(text) {
+		return nil, nil, "", errors.New("path is not valid UTF-8 after percent-decoding (overlong or truncated encoding)")
+	}
+	if uris, err = fileURIReadings(stages); err != nil {
+		return nil, nil, "", err
+	}
+	if len(uris) > 0 {
+		text = uris[len(uris)-1]
+	}
+	return stages, uris, text, nil
 }
 
 func (f PathFact) fail(err error) PathFact {

@@ -99,7 +99,8 @@ func (w workspace) contains(clean, real string) bool {
 }
 
 // allReadingsInside checks every other reading of the text: each decoding
-// stage as is, with '\' as a separator, and with look-alikes folded. A file
+// stage (and the path of each that is a file URI) as is, with '\' as a
+// separator, and with look-alikes folded. A file
 // literally named "a%2fb" or "a\b" may be a symlink out of the workspace
 // while "a/b" is not, so each reading is resolved on its own. canonical is
 // the clean path already checked by the caller.
@@ -133,7 +134,7 @@ func (w workspace) allReadingsInside(stages []string, canonical string) (bool, e
 }
 
 func (w workspace) readingInside(p string, seen *[]string) (bool, error) {
-	if strings.IndexByte(p, 0) >= 0 || isHomePath(p) {
+	if strings.IndexByte(p, 0) >= 0 || isHomePath(p) || foreignRoot(p) {
 		return false, nil
 	}
 	c := w.cleanPath(p)

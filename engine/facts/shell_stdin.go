@@ -117,15 +117,27 @@ func (w *shellWalker) pipeFeed(sc *shellScope, from, to *syntax.Stmt) {
 	if w.xargsFeed(sc, dstWords, last, src, to) {
 		return
 	}
-	if !last[0].lit || !shells[commandName(last[0].val)] {
-		return
-	}
-	if _, input := shellInvocation(last[1:]); input != shellFromStdin {
+	if !readsCommands(last) {
 		return
 	}
 	if text, ok := w.echoed(sc, src); ok {
 		w.nested(sc, text)
 	}
+}
+
+// readsCommands: the command runs the commands it reads on stdin (a shell
+// without -c or a script, at or batch without -f).
+func readsCommands(words []shellWord) bool {
+	if !words[0].lit {
+		return false
+	}
+	name := commandName(words[0].val)
+	if stdinRunners[name] {
+		_, file := optionValue(words[1:], "-f", "--file")
+		return !file
+	}
+	_, input := shellInvocation(words[1:])
+	return shells[name] && input == shellFromStdin
 }
 
 // xargsFeed handles `echo / | xargs rm -rf`: xargs appends what it reads to

@@ -24,12 +24,6 @@ type wrapperSpec struct {
 	dashWords []string
 }
 
-// gdbValueWords are gdb's multi-letter single-dash options with a value.
-var gdbValueWords = []string{"-ex", "-iex", "-ix", "-cd", "-se", "-eval-command", "-command"}
-
-// gdbCommandOptions take one gdb command, which may be a shell escape.
-var gdbCommandOptions = []string{"-ex", "-iex", "-eval-command", "--eval-command", "--init-eval-command"}
-
 var wrappers = map[string]wrapperSpec{
 	"env":     {argOpts: "uCS", longArgs: []string{"--unset", "--chdir", "--split-string"}, assigns: true},
 	"nohup":   {},
@@ -235,6 +229,7 @@ func (w *shellWalker) command(sc *shellScope, words []shellWord, st *syntax.Stmt
 			w.shell(sc, args, st)
 		}
 	}
+	w.optionCommands(sc, c.Name, args, st)
 	return w.err == nil
 }
 
@@ -351,59 +346,3 @@ func firstOperand(args []shellWord) int {
 	}
 	return -1
 }
-
-// sg runs its command text with sh -c: sg GROUP -c TEXT, or sg GROUP TEXT.
-func (w *shellWalker) sg(sc *shellScope, args []shellWord) {
-	if s, ok := optionValue(args, "-c", "--command"); ok {
-		w.nested(sc, s)
-		return
-	}
-	if i := firstOperand(args); i >= 0 && i+1 < len(args) {
-		w.nestedJoin(sc, args[i+1:])
-	}
-}
-
-// debuggerCommands parses the shell escapes of gdb's -ex commands
-// ("shell TEXT" and "!TEXT" run TEXT with sh -c); the program it runs is
-// listed as a wrapped command (wrappers["gdb"]).
-func (w *shellWalker) debuggerCommands(sc *shellScope, args []shellWord) {
-	for i := 0; i < len(args) && args[i].val != "--args"; i++ {
-		var v shellWord
-		switch opt, val, attached := strings.Cut(args[i].val, "="); {
-		case attached && contains(gdbCommandOptions, opt): // --eval-command=CMD
-			v = shellWord{val: val, lit: args[i].lit}
-		case contains(gdbCommandOptions, args[i].val) && i+1 < len(args):
-			i++
-			v = args[i]
-		default:
-			continue
-		}
-		if !v.lit {
-			w.nested(sc, v) // built at run time: refused like eval
-			continue
-		}
-		w.gdbCommand(sc, strings.TrimSpace(v.val))
-	}
-}
-
-// gdbCommand handles one gdb command: a shell escape ("!TEXT", "shell
-// TEXT" or an abbreviation such as "she TEXT") is parsed as shell text;
-// code gdb runs in another language (python, guile) or a pipe through a
-// shell command is code the fact cannot show, flagged like eval.
-func (w *shellWalker) gdbCommand(sc *shellScope, text string) {
-	if rest, ok := strings.CutPrefix(text, "!"); ok {
-		w.nested(sc, shellWord{val: rest, lit: true})
-		return
-	}
-	word, rest, _ := strings.Cut(text, " ")
-	switch {
-	case len(word) >= len("she") && strings.HasPrefix("shell", word):
-		w.nested(sc, shellWord{val: rest, lit: true})
-	case contains(gdbForeignCode, word) || strings.HasPrefix(word, "|"):
-		w.features |= featEval
-	}
-}
-
-// gdbForeignCode are gdb commands that run code in another language or
-// pipe output through a shell command.
-var gdbForeignCode = []string{"python", "py", "python-interactive", "pi", "guile", "gu", "pipe", "source"}

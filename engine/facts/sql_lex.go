@@ -129,7 +129,7 @@ func (l *sqlLexer) step() error {
 	case isSQLIdentStart(c) || (c == '$' && !l.d.dollarQuotes):
 		l.run(tokWord, isSQLIdentChar)
 	case c >= '0' && c <= '9' || (c == '.' && l.peek(1) >= '0' && l.peek(1) <= '9'):
-		l.run(tokNumber, isSQLIdentChar)
+		l.number()
 	case c == '<' || c == '>' || c == '=' || c == '!':
 		l.run(tokOp, func(b byte) bool { return b == '<' || b == '>' || b == '=' || b == '!' })
 	case c == '(':
@@ -166,7 +166,7 @@ func (l *sqlLexer) flush() error {
 		return nil
 	}
 	if len(l.res.stmts) == maxSQLStatements {
-		return fmt.Errorf("more than %d statements", maxSQLStatements)
+		return sqlBoundError(fmt.Sprintf("more than %d statements", maxSQLStatements))
 	}
 	st, err := analyzeStatement(l.src, l.toks)
 	if err != nil {

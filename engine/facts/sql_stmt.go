@@ -34,12 +34,16 @@ const maxSubStatements = 64
 // any data-modifying statement nested in parentheses, so a DELETE inside a
 // CTE is not hidden behind the SELECT that follows it.
 func analyzeStatement(src string, toks []sqlTok) (SQLStatement, error) {
+	fns, err := calledFunctions(src, toks)
+	if err != nil {
+		return SQLStatement{}, err
+	}
 	i := 0
 	for i < len(toks) && isPunct(src, toks[i], '(') {
 		i++
 	}
 	if i == len(toks) || !isKeyword(src, toks[i]) {
-		return SQLStatement{Kind: kindUnknown}, nil
+		return SQLStatement{Kind: kindUnknown, Functions: fns}, nil
 	}
 	main := subStatement(src, toks, i)
 	best := main
@@ -49,13 +53,14 @@ func analyzeStatement(src string, toks []sqlTok) (SQLStatement, error) {
 			continue
 		}
 		if subs++; subs > maxSubStatements {
-			return SQLStatement{}, fmt.Errorf("more than %d data-modifying sub-statements", maxSubStatements)
+			return SQLStatement{}, sqlBoundError(fmt.Sprintf("more than %d data-modifying sub-statements", maxSubStatements))
 		}
 		if sub := subStatement(src, toks, j); sqlDanger(sub) > sqlDanger(best) {
 			best = sub
 		}
 	}
 	best.With = main.With
+	best.Functions = fns
 	return best, nil
 }
 
@@ -103,6 +108,14 @@ func subStatement(src string, toks []sqlTok, i int) SQLStatement {
 		// COPY … TO/FROM PROGRAM runs a shell command on the database host.
 		if findAtDepth(src, scope, i+1, d, func(w string) bool { return w == "program" }) > 0 {
 			return SQLStatement{Kind: kindCopyProgram}
+		}
+	case "create":
+		return SQLStatement{Kind: createKind(src, scope, i+1, d), HasWhere: hasWhere(src, scope, i+1, d)}
+	case "load":
+		// PostgreSQL's LOAD 'library' loads native code; MySQL's LOAD DATA,
+		// LOAD XML and LOAD INDEX keep the kind load.
+		if i+1 == end || toks[i+1].kind != tokWord || !loadKeywords[lowerWord(src, toks[i+1])] {
+			return SQLStatement{Kind: kindLoadLibrary}
 		}
 	}
 	return SQLStatement{Kind: kw, HasWhere: hasWhere(src, scope, i+1, d)}
@@ -161,7 +174,8 @@ var whereEnders = map[string]bool{
 // sqlDanger ranks statement summaries to pick the one to report.
 func sqlDanger(st SQLStatement) int {
 	switch st.Kind {
-	case "drop", "truncate", "alter", "grant", "revoke", kindCopyProgram:
+	case "drop", "truncate", "alter", "grant", "revoke", "do", kindCopyProgram, kindCreateRole,
+		kindCreateExtension, kindCreateUntrusted, kindLoadLibrary:
 		return 4
 	case "delete", "update":
 		if !st.HasWhere {

@@ -6,9 +6,19 @@ import (
 	"testing"
 )
 
-// st renders one expected statement.
+// st renders one expected statement that calls no function.
 func st(kind string, hasWhere, with bool) string {
-	return `{"kind":"` + kind + `","has_where":` + strconv.FormatBool(hasWhere) + `,"with":` + strconv.FormatBool(with) + `}`
+	return stf(kind, hasWhere, with)
+}
+
+// stf renders one expected statement calling functions fns.
+func stf(kind string, hasWhere, with bool, fns ...string) string {
+	quoted := make([]string, len(fns))
+	for i, f := range fns {
+		quoted[i] = strconv.Quote(f)
+	}
+	return `{"kind":"` + kind + `","has_where":` + strconv.FormatBool(hasWhere) + `,"with":` + strconv.FormatBool(with) +
+		`,"functions":[` + strings.Join(quoted, ",") + `]}`
 }
 
 func sqlJSON(count int, comments bool, stmts ...string) string {
@@ -56,12 +66,12 @@ func TestParseSQL(t *testing.T) {
 		{"backtick identifier", "DELETE FROM `a;b`", sqlJSON(1, false, st("delete", false, false))},
 		{"dollar quoting", "SELECT $$;DROP TABLE t;$$", sqlJSON(3, false, st("select", false, false), st("drop", false, false), st("unknown", false, false))},
 		{"tagged dollar quoting", "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql",
-			sqlJSON(2, false, st("create", false, false), st("unknown", false, false))},
+			sqlJSON(2, false, stf("create", false, false, "f"), st("unknown", false, false))},
 		{"dollar hides from postgres", "SELECT $$ ; DROP TABLE t; SELECT '$$",
 			sqlJSON(2, false, st("select", false, false), st("drop", false, false))},
 		{"cte main delete", "WITH x AS (SELECT 1) DELETE FROM t", sqlJSON(1, false, st("delete", false, true))},
 		{"recursive cte select", "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r WHERE n < 3) SELECT * FROM r",
-			sqlJSON(1, false, st("select", false, true))},
+			sqlJSON(1, false, stf("select", false, true, "r"))},
 		{"data-modifying cte", "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d WHERE x = 1",
 			sqlJSON(1, false, st("delete", false, true))},
 		{"data-modifying cte with where", "WITH d AS (DELETE FROM t WHERE id = 1 RETURNING *) SELECT * FROM d",
@@ -74,7 +84,7 @@ func TestParseSQL(t *testing.T) {
 		{"parenthesised select", "(SELECT 1) UNION (SELECT 2)", sqlJSON(1, false, st("select", false, false))},
 		{"non-keyword start", "'x'", sqlJSON(1, false, st("unknown", false, false))},
 		{"other kinds", "TRUNCATE t; GRANT ALL ON t TO x; CALL p(); Insert INTO t VALUES (1)",
-			sqlJSON(4, false, st("truncate", false, false), st("grant", false, false), st("call", false, false), st("insert", false, false))},
+			sqlJSON(4, false, st("truncate", false, false), st("grant", false, false), stf("call", false, false, "p"), st("insert", false, false))},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

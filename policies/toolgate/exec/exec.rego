@@ -587,12 +587,8 @@ device(t) if {
 	contains(t, "dev/")
 	p := shell.target_path(t, "")
 	startswith(p, "/dev/")
-	not harmless_device(p)
+	not shell.harmless_device(p)
 }
-
-harmless_device(p) if p in {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/tty"}
-
-harmless_device(p) if strings.any_prefix_match(p, ["/dev/fd/", "/dev/shm/", "/dev/pts/", "/dev/tcp/", "/dev/udp/"])
 
 system_target(t) if {
 	startswith(t, "/")

@@ -190,7 +190,9 @@ findings contains v if {
 shell_violations contains v if {
 	some wt in shell.write_targets
 	ws := lower(lib.workspace)
-	some entry in protected_hits(shell.target_path(lower(wt.target), ws), ws, protected)
+	p := shell.target_path(lower(wt.target), ws)
+	not shell.harmless_device(p) # > /dev/null, 2> /dev/stderr: /dev is protected, these are not
+	some entry in protected_hits(p, ws, protected)
 	v := {"code": "protected_path", "severity": "high", "field": wt.field, "message": sprintf("%s is a protected path", [entry])}
 }
 

@@ -3,8 +3,9 @@
 # description: |
 #   URL arguments (input.facts.urls) must use an allowed scheme, carry no userinfo,
 #   and name neither a local, private or metadata address (in any literal form: the
-#   facts give the canonical IP and its class) nor, in allowlist mode, a host that is
-#   not on the list.
+#   facts give the canonical IP and its class, and a single-label name the resolver
+#   completes with its search domains) nor, in allowlist mode, a host that is not on
+#   the list.
 package toolgate.net
 
 import data.toolgate.lib
@@ -13,8 +14,8 @@ fields := lib.fields("url")
 
 # violations of the URL facts: empty, without evaluating each finding, when every
 # URL is a usable http(s)-style URL with a host name (not an IP literal), no user
-# information, and a host that is neither local nor a metadata endpoint, in denylist
-# mode. Otherwise every finding that applies.
+# information, and a host that is neither local (by name, suffix or single label) nor
+# a metadata endpoint, in denylist mode. Otherwise every finding that applies.
 violations := set() if {
 	not allowlist_mode
 	every field in fields {
@@ -27,6 +28,7 @@ violations := set() if {
 		f.ip == ""
 		f.ip_class != "metadata"
 		not local_name(f.host, cfg)
+		not single_label(f, cfg)
 		not f.host in object.get(cfg, "metadata_hosts", [])
 	}
 } else := findings
@@ -141,6 +143,23 @@ findings contains v if {
 }
 
 # METADATA
+# title: Single-label host name
+# description: |
+#   A host name without a dot (redis, intranet., its full-width or percent-encoded
+#   spellings: the facts give the canonical name), which the resolver completes with
+#   its search domains to an internal service (redis.default.svc.cluster.local).
+#   Off when settings.network.single_label_is_local is false.
+# custom:
+#   code: localhost
+#   severity: critical
+findings contains v if {
+	some field, f in facts
+	single_label(f, cfg)
+	not local_name(f.host, cfg)
+	v := {"code": "localhost", "severity": "critical", "field": field, "message": sprintf("the URL points to the single-label name %s, resolved through the local search domains", [f.host])}
+}
+
+# METADATA
 # title: Cloud metadata endpoint
 # description: ip_class metadata, or the host or IP in settings.network.metadata_hosts.
 # custom:
@@ -181,6 +200,15 @@ local_name(host, _) if endswith(host, ".localhost")
 local_name(host, c) if host in object.get(c, "local_names", [])
 
 local_name(host, c) if strings.any_suffix_match(host, object.get(c, "local_suffixes", []))
+
+# single_label is true for a host name (not an IP literal) without a dot, unless
+# settings.network.single_label_is_local is false (any other value counts as true).
+single_label(f, c) if {
+	object.get(c, "single_label_is_local", true) != false
+	f.is_ip == false
+	f.host != ""
+	not contains(f.host, ".")
+}
 
 metadata(f, _) if f.ip_class == "metadata"
 

@@ -65,6 +65,51 @@ test_localhost_names if {
 	fetch(fx.url("http", "lvh.me")) == {v("localhost", "critical", "the URL points to the local name lvh.me")}
 }
 
+test_cluster_and_service_discovery_suffixes_are_local if {
+	fetch(fx.url("https", "kubernetes.default.svc")) == {v("localhost", "critical", "the URL points to the local name kubernetes.default.svc")}
+	fetch(fx.url("http", "kubernetes.default.svc.cluster.local")) == {v("localhost", "critical", "the URL points to the local name kubernetes.default.svc.cluster.local")}
+	fetch(fx.url("http", "consul.service.consul")) == {v("localhost", "critical", "the URL points to the local name consul.service.consul")}
+	fetch(fx.url("https", "svc.example.com")) == set()
+}
+
+single(host) := v("localhost", "critical", sprintf("the URL points to the single-label name %s, resolved through the local search domains", [host]))
+
+test_a_single_label_name_is_local if {
+	# the engine gives "intranet." as intranet, ｒｅｄｉｓ and %72edis as redis
+	fetch(fx.url("http", "redis")) == {single("redis")}
+	fetch(fx.url("http", "intranet")) == {single("intranet")}
+	fetch(fx.url("http", "xn--bcher-kva")) == {single("xn--bcher-kva")}
+
+	# a metadata name is both; a listed local name is reported once, as a local name
+	fetch(fx.url("http", "metadata")) == {single("metadata"), v("cloud_metadata", "critical", "the URL points to a cloud metadata endpoint")}
+	fetch(fx.url("http", "ip6-loopback")) == {v("localhost", "critical", "the URL points to the local name ip6-loopback")}
+}
+
+test_an_ip_literal_without_dots_is_judged_as_an_ip if {
+	fetch(object.union(fx.ip_url("127.0.0.1", "loopback"), {"host": "2130706433"})) == {v("private_address", "critical", "the URL points to a loopback address")}
+	fetch(object.union(fx.ip_url("2606:4700::1111", "public"), {"host": "2606:4700::1111"})) == set()
+}
+
+test_the_single_label_rule_is_a_setting if {
+	fetch(fx.url("http", "redis")) == set() with data.toolgate.settings.network.single_label_is_local as false
+
+	# anything but false keeps it on (fail closed)
+	fetch(fx.url("http", "redis")) == {single("redis")} with data.toolgate.settings.network.single_label_is_local as "no"
+	fetch(fx.url("http", "redis")) == {single("redis")} with data.toolgate.settings.network as {"mode": "denylist"}
+}
+
+test_allowlist_mode_does_not_lift_local_names if {
+	settings := object.union(data.toolgate.settings.network, {"mode": "allowlist", "allow_hosts": ["redis", "svc.internal"]})
+	fetch(fx.url("http", "redis")) == {single("redis")} with data.toolgate.settings.network as settings
+	fetch(fx.url("http", "svc.internal")) == {v("localhost", "critical", "the URL points to the local name svc.internal")} with data.toolgate.settings.network as settings
+	fetch(fx.url("http", "intranet")) == {single("intranet"), v("host_not_allowed", "high", "the host intranet is not on the allowlist")} with data.toolgate.settings.network as settings
+
+	# with the rule off, an allowlisted single-label name is reachable, others are not
+	off := object.union(settings, {"single_label_is_local": false})
+	fetch(fx.url("http", "redis")) == set() with data.toolgate.settings.network as off
+	fetch(fx.url("http", "intranet")) == {v("host_not_allowed", "high", "the host intranet is not on the allowlist")} with data.toolgate.settings.network as off
+}
+
 test_localhost_is_local_whatever_the_settings_say if {
 	fetch(fx.url("http", "localhost")) == {v("localhost", "critical", "the URL points to the local name localhost")} with data.toolgate.settings.network as {"mode": "denylist"}
 }
@@ -98,7 +143,8 @@ test_missing_network_settings_fail_closed if {
 test_the_quick_test_agrees_with_the_findings if {
 	every fact in [
 		fx.url("https", "docs.example.com"), fx.url("https", "LOCALHOST"), fx.url("http", "localhost"),
-		fx.url("http", "a.localhost"), fx.url("http", "svc.internal"), fx.url("http", "metadata.google.internal"),
+		fx.url("http", "a.localhost"), fx.url("http", "svc.internal"), fx.url("http", "redis"),
+		fx.url("https", "kubernetes.default.svc"), fx.url("http", "metadata"), fx.url("http", "metadata.google.internal"),
 		fx.url("ftp", "example.com"), fx.url("https", ""), object.union(fx.url("https", "a.example"), {"userinfo": true}),
 		fx.ip_url("93.184.216.34", "public"), fx.ip_url("127.0.0.1", "loopback"), fx.ip_url("169.254.169.254", "metadata"),
 		object.union(fx.url("https", "a.example"), {"ip": "169.254.169.254"}), {"ok": false},
@@ -106,5 +152,7 @@ test_the_quick_test_agrees_with_the_findings if {
 		net.violations == net.findings with input as fx.fetch_call(fact)
 		net.violations == net.findings with input as fx.fetch_call(fact)
 			with data.toolgate.settings.network.mode as "allowlist"
+		net.violations == net.findings with input as fx.fetch_call(fact)
+			with data.toolgate.settings.network.single_label_is_local as false
 	}
 }

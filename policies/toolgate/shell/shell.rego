@@ -194,7 +194,10 @@ tags(name) := object.get(
 		"cp": ["writes_last"],
 		"install": ["writes_last"],
 		"ln": ["writes_last"],
-		"rsync": ["writes_last"],
+		"rsync": ["writes_last", "syncer"],
+		"docker": ["container"],
+		"podman": ["container"],
+		"nerdctl": ["container"],
 		"scp": ["writes_last"],
 		"sed": ["writes_in_place"],
 	},
@@ -264,14 +267,40 @@ redirects := [{"field": field, "op": r.op, "target": r.target} |
 	some r in f.redirects
 ]
 
-# words[field] lists the arguments of the field's commands that are not options, and
-# its redirect targets, lower-cased.
+# words[field] lists the arguments of the field's commands that may name a file,
+# and its redirect targets, lower-cased: each argument that is not an option, and
+# what follows the last "=", "@" or ":" of any argument, options included
+# (curl -d @.env, wget --post-file=~/.ssh/id_rsa, dd if=.env, git show HEAD:.env).
 words := {field: array.concat(
-	[lower(w) | some c in f.commands; some w in c.args; not startswith(w, "-")],
+	[lower(w) | some c in f.commands; some a in c.args; some w in file_words(a)],
 	[lower(r.target) | some r in f.redirects],
 ) |
 	some field, f in facts
 }
+
+# file_words returns the parts of argument a that may name a file. Most arguments
+# hold no "=", "@" or ":"; one regex test answers for them.
+file_words(a) := [] if {
+	startswith(a, "-")
+	not regex.match(`[=@:]`, a)
+} else := [a] if {
+	not regex.match(`[=@:]`, a)
+} else := [w |
+	some w in {a, after_last(a, "="), after_last(a, "@"), after_last(a, ":")}
+	w != ""
+	not startswith(w, "-")
+]
+
+# after_last returns what follows the last sep in s; "" when s has no sep.
+after_last(s, sep) := parts[count(parts) - 1] if {
+	contains(s, sep)
+	parts := split(s, sep)
+} else := ""
+
+# arg_after returns the argument after args[i]; "" for the last one.
+arg_after(args, i) := args[i + 1] if {
+	i + 1 < count(args)
+} else := ""
 
 # operands returns the arguments that are not options.
 operands(args) := [a | some a in args; not startswith(a, "-")]
@@ -351,6 +380,13 @@ url_basename(u) := file_name(split(split(u, "?")[0], "#")[0])
 target_path(t, ws) := concat("", ["/", concat("/", [s | some s in split(abs, "/"); s != ""; s != "."])]) if {
 	abs := object.get({true: t}, startswith(t, "/"), concat("/", [ws, t]))
 }
+
+# harmless_device is true for a device path p (absolute, cleaned) that writing to
+# changes nothing on the machine: /dev/null, the standard streams, terminals,
+# /dev/shm. /dev/tcp and /dev/udp are left to the dev_tcp feature's rules.
+harmless_device(p) if p in {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/tty"}
+
+harmless_device(p) if strings.any_prefix_match(p, ["/dev/fd/", "/dev/shm/", "/dev/pts/", "/dev/tcp/", "/dev/udp/"])
 
 # file_name is how commands and files are compared by name: the last path element,
 # lower-cased like command names (commands), so that ./Payload and curl -o Payload

@@ -109,3 +109,15 @@ test_downloaded_files if {
 test_nothing_is_downloaded_without_a_downloader if {
 	shell.downloaded == set() with input as fx.shell_call(fx.shell([fx.cmd("echo", ["https://x/y"])], [], [{"op": ">", "target": "y"}], []))
 }
+
+test_arg_after if {
+	shell.arg_after(["-o", "out"], 0) == "out"
+	shell.arg_after(["-o"], 0) == ""
+}
+
+test_file_words_include_option_values if {
+	shell.file_words("--post-file=~/.ssh/id_rsa") == ["~/.ssh/id_rsa"]
+	shell.file_words("-d@.env") == [".env"]
+	shell.file_words("HEAD:.env") == ["HEAD:.env", ".env"]
+	shell.file_words("-rf") == []
+}

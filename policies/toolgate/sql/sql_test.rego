@@ -8,6 +8,9 @@ field := "arguments.query"
 
 v(code, severity, message) := fx.violation(code, severity, field, message)
 
+# calls is a statement of kind that calls the functions fns.
+calls(kind, fns) := object.union(fx.statement(kind, true), {"functions": fns})
+
 run(statements, roles) := vs if {
 	vs := sql.violations with input as fx.by(fx.sql_call(fx.sql(statements)), roles)
 }
@@ -80,6 +83,7 @@ test_the_quick_test_agrees_with_the_findings if {
 	every statements in [
 		[fx.statement("select", false)], [fx.statement("select", true), fx.statement("select", true)],
 		[fx.statement("delete", false)], [fx.statement("drop", false)], [fx.statement("insert", false)], [],
+		[calls("select", ["lower"])], [calls("select", ["nextval"])], [calls("select", ["dblink_exec"])],
 	] {
 		every roles in [["developer"], ["admin"]] {
 			call_input := fx.by(fx.sql_call(fx.sql(statements)), roles)
@@ -105,4 +109,58 @@ test_sql_flags_come_from_the_principal_roles if {
 	run([fx.statement("insert", false)], ["odd"]) == {v("sql_write_denied", "high", "INSERT statements need a role that allows SQL writes")} with data.toolgate.settings.roles.odd as {"sql_write": "yes"}
 	sql.violations == {v("sql_write_denied", "high", "INSERT statements need a role that allows SQL writes")} with input as object.union(fx.sql_call(fx.sql([fx.statement("insert", false)])), {"principal": {"roles": "admin"}})
 	run([fx.statement("drop", false)], ["viewer", "dba"]) == set() with data.toolgate.settings.roles.dba as {"sql_write": true, "sql_destructive": true}
+}
+
+test_reads_calling_harmless_functions_are_reads if {
+	run([calls("select", ["count", "lower", "now", "coalesce", "json_build_object"])], ["developer"]) == set()
+}
+
+test_a_read_calling_a_write_function_is_a_write if {
+	run([calls("select", ["lower", "nextval"])], ["developer"]) == {v("sql_write_denied", "high", "nextval() calls need a role that allows SQL writes")}
+	run([calls("select", ["pg_read_file", "set_config"])], ["developer"]) == {
+		v("sql_write_denied", "high", "pg_read_file() calls need a role that allows SQL writes"),
+		v("sql_write_denied", "high", "set_config() calls need a role that allows SQL writes"),
+	}
+	run([calls("select", ["nextval"])], ["admin"]) == set()
+}
+
+# A statement that is no read is denied for its kind, not once more per function.
+test_a_write_calling_a_write_function_is_denied_once if {
+	run([calls("insert", ["nextval"])], ["developer"]) == {v("sql_write_denied", "high", "INSERT statements need a role that allows SQL writes")}
+}
+
+test_a_destructive_function_is_destructive_for_every_role_without_sql_destructive if {
+	run([calls("select", ["dblink_exec"])], ["developer"]) == {
+		v("sql_destructive", "critical", "dblink_exec() calls are destructive"),
+		v("sql_write_denied", "high", "dblink_exec() calls need a role that allows SQL writes"),
+	}
+	run([calls("insert", ["sys_exec"])], ["admin"]) == {v("sql_destructive", "critical", "sys_exec() calls are destructive")}
+	run([calls("select", ["lo_export"])], ["dba"]) == set() with data.toolgate.settings.roles.dba as {"sql_write": true, "sql_destructive": true}
+}
+
+test_code_and_principal_statements_are_destructive_for_admins if {
+	every kind in ["do", "create_role", "create_extension", "create_untrusted_function", "load_library"] {
+		run([fx.statement(kind, false)], ["admin"]) == {v("sql_destructive", "critical", sprintf("%s statements are destructive", [upper(kind)]))}
+	}
+	run([fx.statement("create", false)], ["admin"]) == set()
+}
+
+test_functions_come_from_settings if {
+	settings := {"write_functions": ["My_Func", 3], "destructive_functions": ["Evil"]}
+	run([calls("select", ["my_func"])], ["developer"]) == {v("sql_write_denied", "high", "my_func() calls need a role that allows SQL writes")} with data.toolgate.settings.sql as settings
+	run([calls("select", ["evil"])], ["admin"]) == {v("sql_destructive", "critical", "evil() calls are destructive")} with data.toolgate.settings.sql as settings
+	run([calls("select", ["nextval", "dblink_exec"])], ["developer"]) == set() with data.toolgate.settings.sql as settings
+}
+
+test_functions_that_are_no_list_make_the_fact_unusable if {
+	sql.violations == {v("sql_unparsed", "high", "the SQL text could not be parsed")} with input as fx.sql_call(fx.sql([calls("select", "nextval")]))
+}
+
+# The defaults in the policy are the settings shipped in settings/data.json.
+test_the_defaults_are_the_shipped_settings if {
+	shipped := data.toolgate.settings.sql
+	sql.read_kinds == shipped.read_kinds with data.toolgate.settings.sql as {}
+	sql.destructive_kinds == shipped.destructive_kinds with data.toolgate.settings.sql as {}
+	sql.write_functions == sql.names(shipped.write_functions) with data.toolgate.settings.sql as {}
+	sql.destructive_functions == sql.names(shipped.destructive_functions) with data.toolgate.settings.sql as {}
 }
