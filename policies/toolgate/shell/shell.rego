@@ -270,10 +270,14 @@ redirects := [{"field": field, "op": r.op, "target": r.target} |
 # words[field] lists the arguments of the field's commands that may name a file,
 # and its redirect targets, lower-cased: each argument that is not an option, and
 # what follows the last "=", "@" or ":" of any argument, options included
-# (curl -d @.env, wget --post-file=~/.ssh/id_rsa, dd if=.env, git show HEAD:.env).
+# (curl -d @.env, wget --post-file=~/.ssh/id_rsa, dd if=.env, git show HEAD:.env),
+# and the values of variable assignments (f=/etc/shadow; cat $f).
 words := {field: array.concat(
-	[lower(w) | some c in f.commands; some a in c.args; some w in file_words(a)],
-	[lower(r.target) | some r in f.redirects],
+	array.concat(
+		[lower(w) | some c in f.commands; some a in c.args; some w in file_words(a)],
+		[lower(r.target) | some r in f.redirects],
+	),
+	[lower(w) | some a in object.get(f, "assignments", []); some w in file_words(a)],
 ) |
 	some field, f in facts
 }
