@@ -188,7 +188,7 @@ findings contains v if {
 #   code: protected_path
 #   severity: high
 shell_violations contains v if {
-	some wt in shell.write_targets
+	some wt in shell.write_paths
 	ws := lower(lib.workspace)
 	p := shell.target_path(lower(wt.target), ws)
 	not shell.harmless_device(p) # > /dev/null, 2> /dev/stderr: /dev is protected, these are not
@@ -203,7 +203,7 @@ shell_violations contains v if {
 #   code: sensitive_path
 #   severity: critical
 shell_violations contains v if {
-	some wt in shell.write_targets
+	some wt in shell.write_paths
 	p := shell.target_path(lower(wt.target), lower(lib.workspace))
 	strings.any_suffix_match(p, object.get(sensitive_cfg, "write_path_suffixes", []))
 	v := {"code": "sensitive_path", "severity": "critical", "field": wt.field, "message": sprintf("the command writes %s, which may be read but not written", [wt.target])}

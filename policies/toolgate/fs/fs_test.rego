@@ -220,6 +220,25 @@ test_shell_writes_to_harmless_devices if {
 	}
 }
 
+# A relative write target lands below the directory the command changes into, the
+# call's cwd, or a variable assigned in the same command.
+test_shell_writes_where_they_land if {
+	hooks := fx.violation("protected_path", "high", cmd_field, ".git/hooks is a protected path")
+	shell_violations([fx.cmd("cd", [".git/hooks"]), fx.cmd("echo", ["id"])], [{"op": ">", "target": "pre-commit"}]) == {hooks}
+	shell_violations([fx.cmd("tar", ["xf", "evil.tar", "-C", ".git/hooks"])], []) == {hooks}
+	shell_violations([fx.cmd("unzip", ["x.zip", "-d", ".git/hooks"])], []) == {hooks}
+	shell_violations([fx.cmd("tar", ["xf", "evil.tar", "--directory=.git/hooks"])], []) == {hooks}
+	assigned := object.union(fx.shell([fx.cmd("echo", ["id"])], [], [{"op": ">", "target": "${h}/pre-commit"}], []), {"assignments": ["h=.git/hooks"]})
+	fs.shell_violations == {hooks} with input as fx.shell_call(assigned)
+	in_git := object.union(fx.shell_call(fx.shell([fx.cmd("echo", ["id"])], [], [{"op": ">", "target": "hooks/pre-commit"}], [])), {"tool": {"name": "shell.exec", "arguments": {"command": "x", "cwd": ".git"}}})
+	fs.shell_violations == {hooks} with input as in_git
+
+	shell_violations([fx.cmd("cd", ["src"]), fx.cmd("echo", ["x"])], [{"op": ">", "target": "out.txt"}]) == set()
+	shell_violations([fx.cmd("tar", ["xzf", "deps.tgz", "-C", "vendor"])], []) == set()
+	plain := object.union(fx.shell([fx.cmd("echo", ["x"])], [], [{"op": ">", "target": "$out/x"}], []), {"assignments": ["out=bin", "x"]})
+	fs.shell_violations == set() with input as fx.shell_call(plain)
+}
+
 test_shell_writes_through_dotdot if {
 	shell_violations([fx.cmd("echo", ["x"])], [{"op": ">", "target": "../../../../etc/cron.d/x"}]) == {fx.violation("path_traversal", "high", cmd_field, "the command writes ../../../../etc/cron.d/x, a path with a '..' segment")}
 	shell_violations([fx.cmd("cp", ["evil", "../../../usr/local/bin/ls"])], []) == {fx.violation("path_traversal", "high", cmd_field, "the command writes ../../../usr/local/bin/ls, a path with a '..' segment")}

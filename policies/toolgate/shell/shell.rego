@@ -195,6 +195,9 @@ tags(name) := object.get(
 		"install": ["writes_last"],
 		"ln": ["writes_last"],
 		"rsync": ["writes_last", "syncer"],
+		"tar": ["writes_extract"],
+		"unzip": ["writes_extract"],
+		"bsdtar": ["writes_extract"],
 		"docker": ["container"],
 		"podman": ["container"],
 		"nerdctl": ["container"],
@@ -342,6 +345,49 @@ write_targets := ({{"field": r.field, "target": r.target} |
 	startswith(a, prefix)
 }
 
+# write_paths are the write targets with the other places a relative target may
+# land: below a directory the field changes into (cd .git/hooks && echo x > pre-commit),
+# below the call's cwd argument, and a target that starts with a variable assigned in
+# the same field, expanded (h=.git/hooks; echo x > $h/pre-commit). The path rules
+# check all of them.
+write_paths := (write_targets | {{"field": wt.field, "target": concat("/", [dir, wt.target])} |
+	some wt in write_targets
+	not startswith(wt.target, "/")
+	some dir in chdirs[wt.field]
+}) | ({{"field": wt.field, "target": concat("/", [input.tool.arguments.cwd, wt.target])} |
+	some wt in write_targets
+	not startswith(wt.target, "/")
+	is_string(input.tool.arguments.cwd)
+} | {{"field": wt.field, "target": concat("", [value, rest])} |
+	some wt in write_targets
+	startswith(wt.target, "$")
+	some [name, value] in assigned[wt.field]
+	some ref in [concat("", ["${", name, "}"]), concat("", ["$", name])]
+	startswith(wt.target, ref)
+	rest := substring(wt.target, count(ref), -1)
+})
+
+# chdirs[field] lists the directories the field's commands change into.
+chdirs[field] := {dir |
+	some name in named.chdir
+	some inv in by_name[name]
+	inv.field == field
+	some dir in operands(inv.args)
+} if {
+	some field, _ in facts
+}
+
+# assigned[field] lists [name, value] for each variable assignment of the field.
+assigned[field] := {[name, value] |
+	some a in object.get(f, "assignments", [])
+	i := indexof(a, "=")
+	i > 0
+	name := substring(a, 0, i)
+	value := substring(a, i + 1, -1)
+} if {
+	some field, f in facts
+}
+
 written("writes_all", args) := operands(args)
 
 written("writes_last", args) := {ops[count(ops) - 1] | ops := operands(args)} | {args[i + 1] | some i, a in args; a == "-t"}
@@ -349,6 +395,11 @@ written("writes_last", args) := {ops[count(ops) - 1] | ops := operands(args)} | 
 written("writes_in_place", args) := operands(args) if {
 	in_place(args)
 } else := []
+
+written("writes_extract", args) := array.concat(
+	[arg_after(args, i) | some i, a in args; a in {"-C", "--directory", "-d"}],
+	[substring(a, count("--directory="), -1) | some a in args; startswith(a, "--directory=")],
+)
 
 written("writes_output", args) := [args[i + 1] | some i, a in args; a in {"-o", "-O", "--output", "--output-document"}]
 
