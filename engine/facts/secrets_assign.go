@@ -101,6 +101,7 @@ var placeholderValues = map[string]bool{
 // template or variable reference, one repeated character (*****), or a
 // placeholder word.
 func isCredentialValue(v string) bool {
+	v = withoutAuthScheme(v)
 	if len(v) < minSecretValue {
 		return false
 	}
@@ -161,4 +162,19 @@ func keyedSecretKind(key, value string) string {
 		return SecretAWSSecretKey
 	}
 	return SecretPassword
+}
+
+// authSchemes are the HTTP authorization schemes a header value may start
+// with; the credential, or its placeholder, is what follows.
+var authSchemes = []string{"bearer ", "basic ", "token ", "digest "}
+
+// withoutAuthScheme removes a leading authorization scheme: "Bearer ${TOKEN}"
+// is a placeholder like "${TOKEN}", "Bearer 9f8e…" a credential like "9f8e…".
+func withoutAuthScheme(v string) string {
+	for _, s := range authSchemes {
+		if hasPrefixFold(v, s) {
+			return strings.TrimLeft(v[len(s):], " ")
+		}
+	}
+	return v
 }

@@ -124,6 +124,25 @@ func TestScanSecrets(t *testing.T) {
 	}
 }
 
+// TestScanSecretsAuthSchemes: a header value is judged after its scheme:
+// a placeholder after Bearer is no secret, a token after it is.
+func TestScanSecretsAuthSchemes(t *testing.T) {
+	t.Parallel()
+	args := map[string]any{"headers": map[string]any{
+		"Authorization":       "Bearer ${API_TOKEN}",
+		"X-Authorization":     "bearer <token>",
+		"Proxy-Authorization": "Basic  dXNlcjpodW50ZXIyMg==",
+		"X-Api-Key":           "Token 9f8e7d6c5b4a39281706",
+	}}
+	want := []SecretHit{
+		{"arguments.headers.Proxy-Authorization", SecretPassword},
+		{"arguments.headers.X-Api-Key", SecretPassword},
+	}
+	if got := ScanSecrets(args); !reflect.DeepEqual(got, want) {
+		t.Errorf("ScanSecrets\n got: %v\nwant: %v", got, want)
+	}
+}
+
 // TestScanSecretsPercentEncoded: a percent-encoded credential is reported
 // at the field that holds it.
 func TestScanSecretsPercentEncoded(t *testing.T) {
