@@ -1,5 +1,7 @@
 package engine
 
+import "strings"
+
 // Scopes name the bucket of a rate limit or concurrency cap by what it
 // counts. A policy decides which buckets apply and their limits; the engine
 // keys them from the call's identity, the same way for every policy, so
@@ -25,15 +27,28 @@ type bucketKeys struct {
 }
 
 func keysFor(call Call) bucketKeys {
-	who := "principal:" + call.Principal.ID
+	who := "principal:" + keyPart(call.Principal.ID)
 	if call.Principal.Tenant != "" {
-		who = "tenant:" + call.Principal.Tenant + "|" + who
+		who = "tenant:" + keyPart(call.Principal.Tenant) + "|" + who
 	}
-	k := bucketKeys{principal: who, tool: who + "|tool:" + call.Tool.Name}
+	k := bucketKeys{principal: who, tool: who + "|tool:" + keyPart(call.Tool.Name)}
 	if call.Session != nil && call.Session.ID != "" {
-		k.session = who + "|session:" + call.Session.ID
+		k.session = who + "|session:" + keyPart(call.Session.ID)
 	}
 	return k
+}
+
+// keyEscaper escapes the separators of a key inside one of its parts:
+// without it the principal "alice|session:s1" would share alice's session
+// bucket, and tenant "a|principal:b" with id "c" the bucket of tenant "a"
+// with id "b|principal:c". Parts without them (almost all) are unchanged.
+var keyEscaper = strings.NewReplacer("%", "%25", "|", "%7C", ":", "%3A")
+
+func keyPart(s string) string {
+	if !strings.ContainsAny(s, "%|:") {
+		return s
+	}
+	return keyEscaper.Replace(s)
 }
 
 // key returns the key of scope. present is false for the session scope of a

@@ -36,6 +36,43 @@ func TestScopesAreKeyedFromTheCall(t *testing.T) {
 	}, d.Concurrency)
 }
 
+// Separators inside an identity are escaped, so no principal can name
+// another principal's bucket: "alice|session:s-42" is not alice in session
+// s-42, and tenant "a|principal:b" with id "c" is not tenant "a" with id
+// "b|principal:c".
+func TestKeysCannotBeForgedWithSeparators(t *testing.T) {
+	t.Parallel()
+	e := newEngine(t, scopedPolicy)
+	keys := func(id, tenant, session string) map[string]bool {
+		c := call(id, "a")
+		c.Principal.Tenant = tenant
+		if session != "" {
+			c.Session = &engine.Session{ID: session}
+		}
+		d, err := e.Decide(context.Background(), c)
+		require.NoError(t, err)
+		out := map[string]bool{}
+		for _, rl := range d.RateLimits {
+			out[rl.Key] = true
+		}
+		return out
+	}
+	alice := keys("alice", "acme", "s-42")
+	for _, forged := range []map[string]bool{
+		keys("alice|session:s-42", "acme", ""),
+		keys("alice|tool:echo", "acme", ""),
+		keys("alice", "acme|principal:alice", ""),
+	} {
+		for k := range forged {
+			assert.False(t, alice[k], "forged key %q names one of alice's buckets", k)
+		}
+	}
+	assert.Equal(t, map[string]bool{"tenant:a|principal:b%7Cprincipal%3Ac|tool:echo": true, "tenant:a|principal:b%7Cprincipal%3Ac": true},
+		keys("b|principal:c", "a", ""))
+	assert.Equal(t, map[string]bool{"tenant:a%7Cprincipal%3Ab|principal:c|tool:echo": true, "tenant:a%7Cprincipal%3Ab|principal:c": true},
+		keys("c", "a|principal:b", ""))
+}
+
 // Without a session id there is no session bucket (an empty session key
 // would make every session-less call of a principal share one bucket under a
 // misleading name); without a tenant the keys start with the principal.

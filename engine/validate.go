@@ -3,6 +3,7 @@ package engine
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -75,11 +76,19 @@ func checkName(field, s string, lim Limits, required bool) error {
 		return inputErr(field, "is not valid UTF-8")
 	case strings.ContainsFunc(s, isControl):
 		return inputErr(field, "contains a control character")
+	case strings.ContainsFunc(s, unicode.IsControl), strings.ContainsFunc(s, isFormat):
+		return inputErr(field, "contains an invisible or format character")
 	}
 	return nil
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// isFormat: Unicode format characters (zero-width space and joiners, the
+// byte-order mark, bidi overrides) are invisible or reorder text. In a name
+// they make "\u200b" a non-blank principal id and let "\u202eecila" show
+// as alice in a log.
+func isFormat(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
 type walker struct {
 	lim   Limits

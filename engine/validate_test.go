@@ -27,12 +27,16 @@ func TestValidateCallSessionRequestFields(t *testing.T) {
 	}
 	require.NoError(t, engine.ValidateCall(base(), engine.Limits{}))
 	fields := map[string]func(*engine.Call, string){
-		"session.id":     func(c *engine.Call, s string) { c.Session.ID = s },
-		"session.agent":  func(c *engine.Call, s string) { c.Session.Agent = s },
-		"session.model":  func(c *engine.Call, s string) { c.Session.Model = s },
-		"request.id":     func(c *engine.Call, s string) { c.Request.ID = s },
-		"request.time":   func(c *engine.Call, s string) { c.Request.Time = s },
-		"request.source": func(c *engine.Call, s string) { c.Request.Source = s },
+		"session.id":         func(c *engine.Call, s string) { c.Session.ID = s },
+		"session.agent":      func(c *engine.Call, s string) { c.Session.Agent = s },
+		"session.model":      func(c *engine.Call, s string) { c.Session.Model = s },
+		"request.id":         func(c *engine.Call, s string) { c.Request.ID = s },
+		"request.time":       func(c *engine.Call, s string) { c.Request.Time = s },
+		"request.source":     func(c *engine.Call, s string) { c.Request.Source = s },
+		"principal.id":       func(c *engine.Call, s string) { c.Principal.ID = s },
+		"principal.tenant":   func(c *engine.Call, s string) { c.Principal.Tenant = s },
+		"principal.roles[0]": func(c *engine.Call, s string) { c.Principal.Roles = []string{s} },
+		"tool.name":          func(c *engine.Call, s string) { c.Tool.Name = s },
 	}
 	bad := map[string]string{
 		"NUL and ANSI escape": "s\x00\x1b[2J",
@@ -40,6 +44,10 @@ func TestValidateCallSessionRequestFields(t *testing.T) {
 		"DEL":                 "x\x7f",
 		"invalid UTF-8":       "x\xff",
 		"too long":            strings.Repeat("a", engine.DefaultMaxNameBytes+1),
+		"zero-width space":    "\u200b",
+		"byte-order mark":     "al\ufeffice",
+		"bidi override":       "\u202eecila",
+		"C1 control":          "x\u0085y",
 	}
 	for field, set := range fields {
 		for name, value := range bad {
