@@ -10,9 +10,11 @@ import (
 
 // Pointer prefixes of the parts of an event that redaction touches.
 const (
-	inputPointer      = "/input"
-	violationsPointer = "/result/violations/"
-	errorPointer      = "/error/message"
+	inputPointer       = "/input"
+	violationsPointer  = "/result/violations/"
+	rateLimitsPointer  = "/result/rate_limits/"
+	concurrencyPointer = "/result/concurrency/"
+	errorPointer       = "/error/message"
 )
 
 // decisionRecord builds the redacted body of a decision event. It never
@@ -90,6 +92,24 @@ func (l *Logger) result(d engine.Decision, rep *redact.Report) *engine.Decision 
 			vs[i] = v
 		}
 		d.Violations = vs
+	}
+	// Bucket keys are built from the principal, tenant, session and tool
+	// names, which the input pass redacts: a key must not carry them back.
+	if len(d.RateLimits) > 0 {
+		rls := make([]engine.RateLimit, len(d.RateLimits))
+		for i, rl := range d.RateLimits {
+			rl.Key = l.red.Text(rl.Key, rateLimitsPointer+strconv.Itoa(i)+"/key", rep)
+			rls[i] = rl
+		}
+		d.RateLimits = rls
+	}
+	if len(d.Concurrency) > 0 {
+		cs := make([]engine.ConcurrencyLimit, len(d.Concurrency))
+		for i, c := range d.Concurrency {
+			c.Key = l.red.Text(c.Key, concurrencyPointer+strconv.Itoa(i)+"/key", rep)
+			cs[i] = c
+		}
+		d.Concurrency = cs
 	}
 	return &d
 }

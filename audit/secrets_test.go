@@ -33,6 +33,10 @@ var secretFamilies = []secretFamily{
 	{"private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END RSA PRIVATE KEY-----",
 		[]string{"MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu", "KUpRKfFLfRYC9AIKjbJTWit"}},
 	{"password_assignment", "password=Hunter2Hunter2", []string{"Hunter2Hunter2"}},
+	{"url_password", "postgres://admin:Pa55w0rdXyz@db.example.com/app", []string{"Pa55w0rdXyz"}},
+	{"google_api_key", "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", nil},
+	{"stripe_key", "sk_live_51HqA1b2C3d4E5f6G7h8I9j0", nil},
+	{"slack_webhook", "https://hooks.slack.com/services/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", []string{"a1B2c3D4e5F6g7H8i9J0k1L2"}},
 }
 
 // secretCall places the sample everywhere a model could put it: a value, a
@@ -108,7 +112,17 @@ func fixedFieldCall(sample string) (engine.Call, []string) {
 		"/input/principal/id", "/input/principal/roles/1", "/input/principal/tenant", "/input/tool/server",
 		"/input/session/agent", "/input/session/id", "/input/session/model",
 		"/input/request/id", "/input/request/source", "/input/request/time",
+		"/result/rate_limits/0/key", "/result/concurrency/0/key",
 	}
+}
+
+// keyedDecision is an allowed decision whose bucket keys carry the sample,
+// as the engine builds them from the principal and session.
+func keyedDecision(sample string) engine.Decision {
+	d := allowDecision("d")
+	d.RateLimits = []engine.RateLimit{{Key: "principal:" + sample + "|session:s", Limit: 1, Per: "1m"}}
+	d.Concurrency = []engine.ConcurrencyLimit{{Key: "principal:" + sample, Limit: 1}}
+	return d
 }
 
 // TestNoSecretThroughFixedCallFields: a caller controls the principal,
@@ -126,7 +140,7 @@ func TestNoSecretThroughFixedCallFields(t *testing.T) {
 		for _, f := range secretFamilies {
 			var call engine.Call
 			call, pointers = fixedFieldCall(f.sample)
-			if err := l.Decision(ctx, DecisionEvent{Call: call, Decision: allowDecision("d")}); err != nil {
+			if err := l.Decision(ctx, DecisionEvent{Call: call, Decision: keyedDecision(f.sample)}); err != nil {
 				t.Fatal(err)
 			}
 		}

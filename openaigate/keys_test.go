@@ -28,7 +28,7 @@ func streamCalls(t *testing.T, calls map[string][]string, order []string) string
 			_, _ = fmt.Fprintf(w, `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":%s,"finish_reason":%s}]}`+"\n\n", delta, f)
 		}
 		for i, id := range order {
-			chunk(fmt.Sprintf(`{"tool_calls":[{"index":%d,"id":%q,"type":"function","function":{"name":"fetch","arguments":""}}]}`, i, id), "")
+			chunk(fmt.Sprintf(`{"tool_calls":[{"index":%d,"id":%q,"type":"function","function":{"name":"http.fetch","arguments":""}}]}`, i, id), "")
 			for _, piece := range calls[id] {
 				text, err := json.Marshal(piece)
 				if err != nil {

@@ -171,7 +171,8 @@ func TestEvalParsesWithTheConfiguredLimits(t *testing.T) {
 	for range engine.DefaultMaxDepth + 8 {
 		doc = `{"a": ` + doc + `}`
 	}
-	call := `{"tool": {"name": "fetch", "arguments": {"url": "https://example.com/", "x": ` + doc + `}}, "principal": {"id": "alice", "roles": ["developer"]}}`
+	// The deep value rides in the annotations: no schema restricts them.
+	call := `{"tool": {"name": "fetch", "arguments": {"url": "https://example.com/"}, "annotations": {"x": ` + doc + `}}, "principal": {"id": "alice", "roles": ["developer"]}}`
 	code, _, _ := runStdin(t, call, "eval", "-")
 	assert.Equal(t, exitUsage, code, "deeper than the default")
 	cfg := filepath.Join(t.TempDir(), "config.yaml")

@@ -16,6 +16,10 @@ const (
 	SecretOpenAIKey    = "openai_key"
 	SecretAnthropicKey = "anthropic_key"
 	SecretSlackToken   = "slack_token"
+	SecretSlackWebhook = "slack_webhook"
+	SecretGoogleAPIKey = "google_api_key"
+	SecretStripeKey    = "stripe_key"
+	SecretURLPassword  = "url_password"
 	SecretJWT          = "jwt"
 	SecretPrivateKey   = "private_key"
 	SecretPassword     = "password_assignment"
@@ -69,6 +73,10 @@ var tokenPatterns = []tokenPattern{
 	{kind: SecretOpenAIKey, prefixes: []string{"sk-"}, body: isTokenByte, min: 32, kindOf: openAIOrAnthropic},
 	{kind: SecretSlackToken, prefixes: []string{"xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"},
 		body: func(c byte) bool { return isAlnum(c) || c == '-' }, min: 10},
+	{kind: SecretSlackWebhook, prefixes: []string{"hooks.slack.com/services/"},
+		body: func(c byte) bool { return isAlnum(c) || c == '/' }, min: 20},
+	{kind: SecretGoogleAPIKey, prefixes: []string{"AIza"}, body: isTokenByte, min: 35, max: 35},
+	{kind: SecretStripeKey, prefixes: []string{"sk_live_", "rk_live_", "sk_test_", "rk_test_"}, body: isAlnum, min: 16, max: 255},
 }
 
 func (p *tokenPattern) find(s string, out []SecretMatch) []SecretMatch {
@@ -160,6 +168,9 @@ func findSecretsIn(s string, out []SecretMatch) []SecretMatch {
 	}
 	out = findPrivateKeys(s, out)
 	out = findAWSSecrets(s, out)
+	if strings.Contains(s, "://") {
+		out = findURLPasswords(s, out)
+	}
 	return findAssignments(s, out)
 }
 

@@ -25,11 +25,11 @@ violations := sort(union({authz.violations, secrets.violations} | {concern(kind)
 
 # concern returns the violations of the packages that judge a kind of fact. fs also
 # looks at shell commands (sensitive paths, protected write targets).
-concern("path") := fs.violations
+concern("path") := fs.violations | fs.revision_violations
 
 concern("shell") := exec.violations | fs.shell_violations
 
-concern("url") := net.violations
+concern("url") := net.violations | net.header_violations
 
 concern("sql") := sql.violations
 

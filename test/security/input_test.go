@@ -113,8 +113,10 @@ func TestInputGoCalls(t *testing.T) {
 		}
 		return v
 	}
+	// The values ride in the annotations, which no schema restricts (tool
+	// arguments with a schema refuse an extra key before their values count).
 	fetch := func(extra any) engine.Call {
-		return goCall("fetch", map[string]any{"url": "https://example.com/", "x": extra})
+		return withAnnotations(goCall("fetch", map[string]any{"url": "https://example.com/"}), map[string]any{"x": extra})
 	}
 	cases := []struct {
 		name string

@@ -302,3 +302,17 @@ test_the_quick_test_agrees_with_the_findings_on_writes_to_other_protected_paths 
 		}
 	}
 }
+
+show_violations(rev) := vs if {
+	vs := fs.revision_violations with input as fx.call("git_show", {"repo_path": "/srv/work", "revision": rev}, {})
+}
+
+test_revisions_that_name_secrets if {
+	show_violations("HEAD:.env") == {fx.violation("sensitive_path", "critical", "arguments.revision", "the revision HEAD:.env names .env, a credential or system secret")}
+	show_violations(":.env") == {fx.violation("sensitive_path", "critical", "arguments.revision", "the revision :.env names .env, a credential or system secret")}
+	count(show_violations("main:config/.aws/credentials")) == 1
+	count(show_violations("HEAD:.en*")) == 1
+	show_violations("HEAD~3") == set()
+	show_violations("HEAD:src/main.go") == set()
+	show_violations("v1.2.0") == set()
+}

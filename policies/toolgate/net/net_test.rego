@@ -156,3 +156,13 @@ test_the_quick_test_agrees_with_the_findings if {
 			with data.toolgate.settings.network.single_label_is_local as false
 	}
 }
+
+test_headers_that_override_the_destination if {
+	call := fx.call("http.fetch", {"url": "https://example.com/", "headers": {"Host": "169.254.169.254", "X-Forwarded-Host": "127.0.0.1", "Accept": "*/*"}}, {})
+	net.header_violations == {
+		fx.violation("header_override", "high", "arguments.headers.Host", "the Host header would send the request elsewhere than its URL"),
+		fx.violation("header_override", "high", "arguments.headers.X-Forwarded-Host", "the X-Forwarded-Host header would send the request elsewhere than its URL"),
+	} with input as call
+	net.header_violations == set() with input as fx.call("http.fetch", {"url": "https://example.com/", "headers": {"Accept": "*/*"}}, {})
+	net.header_violations == set() with input as fx.call("http.fetch", {"url": "https://example.com/", "headers": ["Host"]}, {})
+}
