@@ -109,7 +109,7 @@ func (g *Gate) finish(ctx context.Context, id jsonrpc.ID, call engine.Call, res 
 	case errors.As(err, &refused):
 		return refusalResponse(id, refused)
 	case errors.As(err, &srvErr):
-		return &jsonrpc.Response{ID: id, Error: srvErr.resp.Error}
+		return g.checkedServerError(ctx, id, call, srvErr.resp.Error)
 	case err != nil && res.Killed != "":
 		return refusalResponse(id, &coordinator.Error{
 			Code:    coordinator.CodeSandboxViolation,

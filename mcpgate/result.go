@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+
 	"github.com/toolgate/toolgate/coordinator"
 	"github.com/toolgate/toolgate/engine"
 )
@@ -56,11 +58,37 @@ func (g *Gate) CheckResult(ctx context.Context, call engine.Call, raw json.RawMe
 	}
 }
 
+// checkedServerError passes a server's JSON-RPC error reply to tools/call
+// through the response policy like a result: its message and data are text
+// the server sends the client, where a compromised server could put a token
+// or a private key. The error is redacted or withheld as a result would be.
+func (g *Gate) checkedServerError(ctx context.Context, id jsonrpc.ID, call engine.Call, e error) *jsonrpc.Response {
+	var we *jsonrpc.Error
+	if !errors.As(e, &we) {
+		we = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: e.Error()}
+	}
+	raw, err := json.Marshal(we)
+	if err == nil {
+		raw, err = g.CheckResult(ctx, call, raw)
+	}
+	if err != nil {
+		return refusalResponse(id, coordinator.ErrorOf(err))
+	}
+	var checked jsonrpc.Error
+	if err := json.Unmarshal(raw, &checked); err != nil {
+		return errorResponse(id, jsonrpc.CodeInternalError, "toolgate: the server's error could not be checked")
+	}
+	return &jsonrpc.Response{ID: id, Error: &checked}
+}
+
 func withheld(code coordinator.Code, msg string, cause error) *coordinator.Error {
 	return &coordinator.Error{Code: code, Message: msg, Err: cause}
 }
 
 func decodeResult(raw json.RawMessage) (map[string]any, error) {
+	if err := uniqueKeys(raw); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var doc map[string]any
@@ -82,17 +110,30 @@ type stringSlot struct {
 	set func(string)
 }
 
-// collectStrings finds every string value in v (keys are left as they are),
-// skipping base64 payloads.
+// collectStrings finds every string in v, object keys included (a server
+// can put a token in a key as well as in a value), skipping base64 payloads.
+// A key and its value share the current key name, so that redacting both
+// moves the redacted value to the redacted key.
 func collectStrings(v any, out *[]stringSlot) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
+			key := &k
+			*out = append(*out, stringSlot{
+				get: func() string { return k },
+				set: func(n string) {
+					if n != *key {
+						x[n] = x[*key]
+						delete(x, *key)
+						*key = n
+					}
+				},
+			})
 			if s, ok := e.(string); ok {
 				if !binaryKeys[k] {
 					*out = append(*out, stringSlot{
 						get: func() string { return s },
-						set: func(n string) { x[k] = n },
+						set: func(n string) { x[*key] = n },
 					})
 				}
 				continue
