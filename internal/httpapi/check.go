@@ -7,11 +7,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/toolgate/toolgate/coordinator"
 	"github.com/toolgate/toolgate/engine"
+	"github.com/toolgate/toolgate/internal/metrics"
 	"github.com/toolgate/toolgate/limits"
 )
 
@@ -112,8 +114,17 @@ func (s *Server) observe(endpoint, tool string, d engine.Decision, err error, to
 	case errors.Is(err, coordinator.ErrAuditFailure):
 		s.metrics.AuditError()
 	}
-	s.metrics.Check(endpoint, tool, outcome, d.Codes(), took)
+	codes := d.Codes()
+	if slices.Contains(codes, codeUnknownTool) {
+		// A name the catalog does not know is the caller's free text: it must
+		// not spend the bounded tool labels nor be published on /metrics.
+		tool = metrics.UnknownLabel
+	}
+	s.metrics.Check(endpoint, tool, outcome, codes, took)
 }
+
+// codeUnknownTool is the violation code of a tool the catalog does not know.
+const codeUnknownTool = "unknown_tool"
 
 // batchRequest is the body of /v1/check/batch.
 type batchRequest struct {
@@ -157,6 +168,9 @@ func (e *apiError) withMessage(msg string) *apiError {
 // decodeStrict decodes one JSON document with no unknown fields and nothing
 // after it.
 func decodeStrict(data []byte, v any) *apiError {
+	if e := batchKeys(data); e != nil {
+		return e
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -164,6 +178,33 @@ func decodeStrict(data []byte, v any) *apiError {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return errInvalid("trailing data after the batch document")
+	}
+	return nil
+}
+
+// batchKeys holds the batch document to the rules of a call document: its
+// one member "calls" exactly once, in that case. encoding/json would take the
+// last of two "calls" and match "Calls" too; each call inside is checked by
+// ParseCall.
+func batchKeys(data []byte) *apiError {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil // not an object: the decoder reports it
+	}
+	seen := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		if key, _ := tok.(string); key != "calls" || seen {
+			return errInvalid("a batch document holds one member, \"calls\"")
+		}
+		seen = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil
+		}
 	}
 	return nil
 }

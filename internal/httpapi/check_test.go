@@ -195,6 +195,17 @@ func TestBatch(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, e.do(t, "POST", "/v1/check/batch", `{"calls": []}`).status)
 	assert.Equal(t, http.StatusBadRequest, e.do(t, "POST", "/v1/check/batch", `{"calls": [], "x": 1}`).status)
 	assert.Equal(t, http.StatusBadRequest, e.do(t, "POST", "/v1/check/batch", `[]`).status)
+	// The batch document's own member is matched exactly and once, as a call's are.
+	one := callJSON("echo", "a", dev, map[string]any{})
+	for _, doc := range []string{
+		`{"calls": [` + one + `], "calls": [` + one + `]}`,
+		`{"Calls": [` + one + `]}`,
+		`{"CALLS": [` + one + `], "calls": [` + one + `]}`,
+	} {
+		r := e.do(t, "POST", "/v1/check/batch", doc)
+		assert.Equal(t, http.StatusBadRequest, r.status, doc)
+		assert.Contains(t, string(r.body), `one member, \"calls\"`, doc)
+	}
 }
 
 func TestToolsListedPerPrincipal(t *testing.T) {
@@ -235,6 +246,15 @@ func TestHealthReadyMetrics(t *testing.T) {
 	assert.Contains(t, m, `toolgate_violations_total{code="role_not_permitted",tool="shell.exec"} 1`)
 	assert.Contains(t, m, `toolgate_check_duration_seconds_count{endpoint="check"} 1`)
 	assert.Contains(t, m, `toolgate_http_requests_total{route="/readyz",status="503"} 1`)
+
+	// A tool the catalog does not know is counted as _unknown: its name is the
+	// caller's text, which must neither fill the bounded labels nor be published.
+	for i := range 3 {
+		e.do(t, "POST", "/v1/check", callJSON("ghp_junk"+strconv.Itoa(i), "a", dev, map[string]any{}))
+	}
+	m = string(e.do(t, "GET", "/metrics", "").body)
+	assert.NotContains(t, m, "ghp_junk")
+	assert.Contains(t, m, `toolgate_decisions_total{outcome="denied",tool="_unknown"} 3`)
 }
 
 // Argument keys that differ only in case are refused as invalid input, at

@@ -21,6 +21,9 @@ const maxLabelValues = 256
 // OtherLabel is the label value of everything past maxLabelValues.
 const OtherLabel = "_other"
 
+// UnknownLabel is the tool label of calls to a tool the catalog does not know.
+const UnknownLabel = "_unknown"
+
 // Metrics is every metric toolgate exports.
 type Metrics struct {
 	reg          *prometheus.Registry
