@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // fileURIPath reads s as a file URI when, once surrounding spaces and
@@ -17,10 +18,7 @@ import (
 // before decoding), a query or fragment (cut by some readers, kept by
 // others) and an empty path are errors: such text is refused, not guessed.
 func fileURIPath(s string) (p string, isURI bool, err error) {
-	t := strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
-	if strings.ContainsAny(t, "\t\n\r") {
-		t = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(t)
-	}
+	t := stripURLSpace(s)
 	const scheme = "file:"
 	if len(t) < len(scheme) || !strings.EqualFold(t[:len(scheme)], scheme) {
 		return s, false, nil
@@ -71,19 +69,9 @@ func foreignRoot(p string) bool {
 	if strings.HasPrefix(p, "//") {
 		return true
 	}
-	r := []rune(firstRunes(p, 2))
-	return len(r) == 2 && isDriveLetter(r[0]) && (r[1] == ':' || r[1] == '\uFF1A')
-}
-
-// firstRunes returns the first n runes of s.
-func firstRunes(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
+	drive, n := utf8.DecodeRuneInString(p)
+	colon, _ := utf8.DecodeRuneInString(p[n:])
+	return isDriveLetter(drive) && (colon == ':' || colon == '\uFF1A')
 }
 
 func isDriveLetter(r rune) bool {

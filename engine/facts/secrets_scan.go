@@ -134,11 +134,11 @@ func (sc *secretScanner) embeddedJSON(s string, depth int) {
 		return
 	}
 	t := strings.TrimLeft(s, " \t\r\n")
-	if t == "" || (t[0] != '{' && t[0] != '[' && t[0] != '"') || !json.Valid([]byte(t)) {
+	if t == "" || (t[0] != '{' && t[0] != '[' && t[0] != '"') {
 		return
 	}
 	var v any
-	if err := json.Unmarshal([]byte(t), &v); err != nil {
+	if err := json.Unmarshal([]byte(t), &v); err != nil { // invalid JSON is left alone
 		return
 	}
 	if sc.frozen < 0 {

@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -39,7 +40,7 @@ func (w *shellWalker) optionCommands(sc *shellScope, name string, args []shellWo
 		if short == "" {
 			short = o.long // no short spelling: match the long one only
 		}
-		if v, ok := optionValue(args, short, o.long); ok {
+		for _, v := range optionValues(args, short, o.long) {
 			if !v.lit {
 				w.nested(sc, v)
 				continue
@@ -53,7 +54,7 @@ func (w *shellWalker) optionCommands(sc *shellScope, name string, args []shellWo
 	case "ssh", "scp", "sftp":
 		w.sshOptions(sc, args)
 	case "at", "batch":
-		if _, file := optionValue(args, "-f", "--file"); !file {
+		if stdinRunnerReads(args) {
 			w.stdinCommands(sc, st)
 		}
 	}
@@ -62,22 +63,12 @@ func (w *shellWalker) optionCommands(sc *shellScope, name string, args []shellWo
 // sshOptions parses -o Key=Value and -o "Key Value" settings that run a
 // command.
 func (w *shellWalker) sshOptions(sc *shellScope, args []shellWord) {
-	for i := 0; i < len(args); i++ {
-		var opt shellWord
-		switch v := args[i].val; {
-		case v == "-o" && i+1 < len(args):
-			i++
-			opt = args[i]
-		case strings.HasPrefix(v, "-o") && len(v) > 2:
-			opt = shellWord{val: v[2:], lit: args[i].lit}
-		default:
-			continue
-		}
+	for _, opt := range optionValues(args, "-o", "") { // -o X, -oX, -vo X
 		key, value, ok := strings.Cut(opt.val, "=")
 		if !ok {
 			key, value, _ = strings.Cut(opt.val, " ")
 		}
-		if contains(sshCommandKeys, strings.ToLower(strings.TrimSpace(key))) {
+		if slices.Contains(sshCommandKeys, strings.ToLower(strings.TrimSpace(key))) {
 			w.nested(sc, shellWord{val: strings.TrimSpace(value), lit: opt.lit})
 		}
 	}

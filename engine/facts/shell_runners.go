@@ -1,6 +1,9 @@
 package facts
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Commands that run text of their own as shell commands: sg, and gdb's
 // -ex commands (its program operand is unwrapped like a wrapper's).
@@ -13,8 +16,10 @@ var gdbCommandOptions = []string{"-ex", "-iex", "-eval-command", "--eval-command
 
 // sg runs its command text with sh -c: sg GROUP -c TEXT, or sg GROUP TEXT.
 func (w *shellWalker) sg(sc *shellScope, args []shellWord) {
-	if s, ok := optionValue(args, "-c", "--command"); ok {
-		w.nested(sc, s)
+	if texts := optionValues(args, "-c", "--command"); len(texts) > 0 {
+		for _, text := range texts {
+			w.nested(sc, text)
+		}
 		return
 	}
 	if i := firstOperand(args); i >= 0 && i+1 < len(args) {
@@ -29,9 +34,9 @@ func (w *shellWalker) debuggerCommands(sc *shellScope, args []shellWord) {
 	for i := 0; i < len(args) && args[i].val != "--args"; i++ {
 		var v shellWord
 		switch opt, val, attached := strings.Cut(args[i].val, "="); {
-		case attached && contains(gdbCommandOptions, opt): // --eval-command=CMD
+		case attached && slices.Contains(gdbCommandOptions, opt): // --eval-command=CMD
 			v = shellWord{val: val, lit: args[i].lit}
-		case contains(gdbCommandOptions, args[i].val) && i+1 < len(args):
+		case slices.Contains(gdbCommandOptions, args[i].val) && i+1 < len(args):
 			i++
 			v = args[i]
 		default:
@@ -58,7 +63,7 @@ func (w *shellWalker) gdbCommand(sc *shellScope, text string) {
 	switch {
 	case len(word) >= len("she") && strings.HasPrefix("shell", word):
 		w.nested(sc, shellWord{val: rest, lit: true})
-	case contains(gdbForeignCode, word) || strings.HasPrefix(word, "|"):
+	case slices.Contains(gdbForeignCode, word) || strings.HasPrefix(word, "|"):
 		w.features |= featEval
 	}
 }

@@ -64,11 +64,7 @@ func (w *shellWalker) shell(sc *shellScope, args []shellWord, st *syntax.Stmt) {
 	case shellFromDashC:
 		w.nested(sc, text)
 	case shellFromStdin:
-		for _, r := range st.Redirs {
-			if body, ok := sc.heredoc(r); ok {
-				w.nested(sc, body)
-			}
-		}
+		w.stdinCommands(sc, st)
 	}
 }
 
@@ -133,11 +129,17 @@ func readsCommands(words []shellWord) bool {
 	}
 	name := commandName(words[0].val)
 	if stdinRunners[name] {
-		_, file := optionValue(words[1:], "-f", "--file")
-		return !file
+		return stdinRunnerReads(words[1:])
 	}
 	_, input := shellInvocation(words[1:])
 	return shells[name] && input == shellFromStdin
+}
+
+// stdinRunnerReads: at or batch with args reads its commands on stdin (no
+// -f file).
+func stdinRunnerReads(args []shellWord) bool {
+	_, file := optionValue(args, "-f", "--file")
+	return !file
 }
 
 // xargsFeed handles `echo / | xargs rm -rf`: xargs appends what it reads to

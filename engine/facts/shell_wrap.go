@@ -2,6 +2,7 @@ package facts
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -131,7 +132,7 @@ func unwrapIndex(spec wrapperSpec, args []shellWord) (int, bool) {
 			return i, true // a dynamic word where the command goes: list it as dynamic
 		case spec.after != "" && a.val == spec.after:
 			return i + 1, i+1 < len(args)
-		case contains(spec.dashWords, a.val):
+		case slices.Contains(spec.dashWords, a.val):
 			i++
 		case a.val == "--":
 			return skipPositional(args, i+1, pos)
@@ -156,7 +157,7 @@ func skipPositional(args []shellWord, i, pos int) (int, bool) {
 // optionValueWords is how many following words an option word consumes.
 func optionValueWords(spec wrapperSpec, opt string) int {
 	if strings.HasPrefix(opt, "--") {
-		if strings.IndexByte(opt, '=') < 0 && contains(spec.longArgs, opt) {
+		if strings.IndexByte(opt, '=') < 0 && slices.Contains(spec.longArgs, opt) {
 			return 1
 		}
 		return 0
@@ -170,15 +171,6 @@ func optionValueWords(spec wrapperSpec, opt string) int {
 		}
 	}
 	return 0
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // command records one command and parses any shell text it runs.
@@ -201,16 +193,16 @@ func (w *shellWalker) command(sc *shellScope, words []shellWord, st *syntax.Stmt
 		w.nestedJoin(sc, args)
 	case "su", "runuser", "script", "flock":
 		// script -c and flock -c run their text with sh -c, as su -c does
-		if s, ok := optionValue(args, "-c", "--command"); ok {
-			w.nested(sc, s)
+		for _, text := range optionValues(args, "-c", "--command") {
+			w.nested(sc, text)
 		}
 	case "sg":
 		w.sg(sc, args)
 	case "gdb":
 		w.debuggerCommands(sc, args)
 	case "env":
-		if s, ok := optionValue(args, "-S", "--split-string"); ok {
-			w.nested(sc, s)
+		for _, text := range optionValues(args, "-S", "--split-string") {
+			w.nested(sc, text)
 		}
 	case "trap":
 		if i := firstOperand(args); i >= 0 {
@@ -305,28 +297,38 @@ func (w *shellWalker) findExec(sc *shellScope, args []shellWord, st *syntax.Stmt
 	}
 }
 
-// optionValue returns the value of a short or long option: -c CMD, -lc
-// CMD, -cCMD, --command CMD, --command=CMD. A value attached to the option
-// in a word that is not a literal (-c"$X", --command="$X") is returned as
-// not literal.
-func optionValue(args []shellWord, short, long string) (shellWord, bool) {
-	for i, a := range args {
+// optionValues returns every value given to an option, in order: -c TEXT,
+// -cTEXT, a group ending in the letter (-qc TEXT), --command TEXT and
+// --command=TEXT. Every one counts: a command may use the last of repeated
+// options (tar --to-command=true --to-command='rm x'), so judging only the
+// first would hide what runs. long may be "" for an option without a long
+// spelling. A value that is not a literal is returned as is (lit false).
+func optionValues(args []shellWord, short, long string) []shellWord {
+	var out []shellWord
+	hasLong := long != ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		v := a.val
 		switch {
-		case !a.lit:
-			if strings.HasPrefix(v, long+"=") || (strings.HasPrefix(v, short) && len(v) > len(short)) {
-				return shellWord{val: v}, true
-			}
-			continue
-		case strings.HasPrefix(v, long+"="):
-			return shellWord{val: v[len(long)+1:], lit: true}, true
+		case hasLong && strings.HasPrefix(v, long+"="):
+			out = append(out, shellWord{val: v[len(long)+1:], lit: a.lit})
 		case strings.HasPrefix(v, short) && len(v) > len(short):
-			return shellWord{val: v[len(short):], lit: true}, true
-		case v == long || v == short || (len(v) > 2 && v[0] == '-' && v[1] != '-' && v[len(v)-1] == short[1]):
+			out = append(out, shellWord{val: v[len(short):], lit: a.lit})
+		case !a.lit:
+		case (hasLong && v == long) || v == short || (len(v) > 2 && v[0] == '-' && v[1] != '-' && v[len(v)-1] == short[1]):
 			if i+1 < len(args) {
-				return args[i+1], true
+				i++
+				out = append(out, args[i])
 			}
 		}
+	}
+	return out
+}
+
+// optionValue returns the first value given to an option (optionValues).
+func optionValue(args []shellWord, short, long string) (shellWord, bool) {
+	if vs := optionValues(args, short, long); len(vs) > 0 {
+		return vs[0], true
 	}
 	return shellWord{}, false
 }

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -34,7 +35,7 @@ func calledFunctions(src string, toks []sqlTok) ([]string, error) {
 			continue
 		}
 		name, ok := functionName(src, toks, j-1)
-		if !ok || containsString(names, name) {
+		if !ok || slices.Contains(names, name) {
 			continue
 		}
 		if len(names) == maxSQLFunctions {
@@ -43,15 +44,6 @@ func calledFunctions(src string, toks []sqlTok) ([]string, error) {
 		names = append(names, name)
 	}
 	return names, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // functionName is the name ending at toks[i], before a '('.

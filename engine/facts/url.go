@@ -111,6 +111,19 @@ func (f *URLFact) setHost(host string, bracketed bool) error {
 	return nil
 }
 
+// urlTabNewline drops the tabs and newlines inside URL text.
+var urlTabNewline = strings.NewReplacer("\t", "", "\n", "", "\r", "")
+
+// stripURLSpace trims C0 controls and spaces around s and drops the tabs
+// and newlines inside it, as the WHATWG parser does first.
+func stripURLSpace(s string) string {
+	s = strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
+	if strings.ContainsAny(s, "\t\n\r") {
+		s = urlTabNewline.Replace(s)
+	}
+	return s
+}
+
 // normalizeURLText does what the WHATWG parser does before anything else:
 // trim C0 controls and spaces around the text and drop tabs and newlines
 // inside it ("ht\ntp://" is "http://" to a browser). Other control bytes
@@ -119,10 +132,7 @@ func normalizeURLText(raw string) (string, error) {
 	if len(raw) > maxURLBytes {
 		return "", fmt.Errorf("URL longer than %d bytes", maxURLBytes)
 	}
-	s := strings.TrimFunc(raw, func(r rune) bool { return r <= ' ' })
-	if strings.ContainsAny(s, "\t\n\r") {
-		s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
-	}
+	s := stripURLSpace(raw)
 	if s == "" {
 		return "", errors.New("empty URL")
 	}

@@ -28,17 +28,10 @@ container_escapes(args) := {reason |
 	reason := container_escape(opt, lower(value))
 }
 
-# container_option splits args[i] into [option, value]: --opt=value, or --opt and
-# the next argument; a flag without a value (--privileged) has value "".
-container_option(_, _, a) := [split(a, "=")[0], substring(a, indexof(a, "=") + 1, -1)] if {
-	startswith(a, "-")
-	contains(a, "=")
-}
-
-container_option(args, i, a) := [a, shell.arg_after(args, i)] if {
-	startswith(a, "-")
-	not contains(a, "=")
-}
+# container_option splits an option args[i] into [option, value] (shell.key_value);
+# a flag without a value (--privileged) takes the next argument, which no escape of
+# a flag reads.
+container_option(args, i, a) := shell.key_value(args, i) if startswith(a, "-")
 
 container_escape("--privileged", _) := "with --privileged"
 

@@ -69,14 +69,11 @@ found_tag.mode contains v if {
 #   code: system_file_write
 #   severity: critical
 found_tag.chdir contains v if {
-	some name in shell.named.chdir
-	some inv in shell.by_name[name]
-	some dir in shell.operands(inv.args)
-	system_target(dir)
 	some wt in shell.write_targets
-	wt.field == inv.field
 	not startswith(wt.target, "/")
-	v := {"code": "system_file_write", "severity": "critical", "field": inv.field, "message": sprintf("writes %s after changing into %s", [wt.target, dir])}
+	some dir in shell.chdirs[wt.field]
+	system_target(dir)
+	v := {"code": "system_file_write", "severity": "critical", "field": wt.field, "message": sprintf("writes %s after changing into %s", [wt.target, dir])}
 }
 
 # METADATA

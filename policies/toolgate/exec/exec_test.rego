@@ -150,6 +150,7 @@ test_writes_after_cd_into_a_system_directory if {
 	run([c("cd", ["/etc"]), c("echo", ["x"])], [], [{"op": ">", "target": "passwd"}], []) == {system_write("writes passwd after changing into /etc")}
 	run([c("cd", ["/etc"]), c("cat", ["hosts"])], [], [{"op": ">", "target": "/srv/work/h"}], []) == set()
 	run([c("pushd", ["/etc"]), c("echo", ["x"])], [], [{"op": ">", "target": "passwd"}], []) == {system_write("writes passwd after changing into /etc")}
+	run([c("cd", ["-P", "/etc/"]), c("tee", ["-a", "passwd"])], [], [], []) == {system_write("writes passwd after changing into /etc/")}
 }
 
 test_remote_code_piped_into_an_interpreter if {

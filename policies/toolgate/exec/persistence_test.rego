@@ -13,6 +13,17 @@ test_git_settings_that_run_commands if {
 	cmds([c("git", ["-c", "alias.st=!id", "st"])]) == {persist("git sets alias.st, which runs commands")}
 }
 
+# A value that reads like a read flag is still a value; a key set from the environment
+# is unseen and counts.
+test_git_settings_disguised_as_reads if {
+	cmds([c("git", ["config", "core.fsmonitor", "list"])]) == {persist("git sets core.fsmonitor, which runs commands")}
+	cmds([c("git", ["config", "core.pager", "get"])]) == {persist("git sets core.pager, which runs commands")}
+	cmds([c("git", ["--config-env=core.sshCommand=CMD", "fetch"])]) == {persist("git sets core.sshcommand, which runs commands")}
+	cmds([c("git", ["--config-env=alias.x=CMD", "x"])]) == {persist("git sets alias.x, which runs commands")}
+	cmds([c("git", ["--config-env=user.name=NAME", "commit"])]) == set()
+	cmds([c("git", ["config", "--global", "--get", "core.pager"])]) == set()
+}
+
 test_git_settings_that_do_not_run_commands if {
 	every args in [
 		["config", "user.name", "Alice"], ["config", "alias.co", "checkout"], ["config", "--get", "core.pager"],
@@ -22,6 +33,16 @@ test_git_settings_that_do_not_run_commands if {
 		cmds([c("git", args)]) == set()
 	}
 	cmds([c("git", ["-c", "core.pager=sh", "config", "--get", "x"])]) == {persist("git sets core.pager, which runs commands")}
+}
+
+# Ways around the key test: another case, the key after other options, a value in
+# the next word or after "=", a trailing -c with no key.
+test_git_settings_spelled_otherwise if {
+	cmds([c("git", ["-C", "repo", "config", "--file", ".git/config", "CORE.HooksPath", "h"])]) == {persist("git sets core.hookspath, which runs commands")}
+	cmds([c("git", ["-c", "Alias.X=  '!sh'", "x"])]) == {persist("git sets alias.x, which runs commands")}
+	cmds([c("git", ["config", "alias.y", "  \"!sh\""])]) == {persist("git sets alias.y, which runs commands")}
+	cmds([c("git", ["-c", "alias.x=log", "x", "-c"])]) == set()
+	cmds([c("git", ["log", "-c"])]) == set()
 }
 
 test_cron_tables if {
@@ -50,6 +71,9 @@ test_container_escapes if {
 	cmds([c("docker", ["run", "--cap-add", "SYS_ADMIN", "alpine"])]) == {escalation("docker starts a container with the capability sys_admin")}
 	cmds([c("docker", ["run", "--security-opt", "seccomp=unconfined", "alpine"])]) == {escalation("docker starts a container with seccomp=unconfined")}
 	cmds([c("docker", ["run", "--device=/dev/sda", "alpine"])]) == {escalation("docker starts a container with the host device /dev/sda")}
+	cmds([c("docker", ["run", "--volume", "/var/run/docker.sock:/s", "alpine"])]) == {escalation("docker starts a container with the host path /var/run/docker.sock mounted")}
+	cmds([c("docker", ["run", "--cap-add=ALL", "alpine"])]) == {escalation("docker starts a container with the capability all")}
+	cmds([c("docker", ["run", "--privileged"])]) == {escalation("docker starts a container with --privileged")}
 }
 
 test_ordinary_containers if {

@@ -3,6 +3,8 @@
 # judged like any path a tool reads.
 package toolgate.fs
 
+import data.toolgate.shell
+
 # METADATA
 # title: Sensitive file named by a revision
 # description: A revision or target argument of the form <rev>:<path> whose path is sensitive (git_show HEAD:.env).
@@ -14,8 +16,7 @@ revision_violations contains v if {
 	rev := input.tool.arguments[arg]
 	is_string(rev)
 	contains(rev, ":")
-	parts := split(lower(rev), ":")
-	p := trim_prefix(parts[count(parts) - 1], "./")
+	p := trim_prefix(shell.after_last(lower(rev), ":"), "./")
 	sensitive_word(p, sensitive_cfg)
 	v := {"code": "sensitive_path", "severity": "critical", "field": concat(".", ["arguments", arg]), "message": sprintf("the revision %s names %s, a credential or system secret", [rev, p])}
 }

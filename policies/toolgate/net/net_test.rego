@@ -165,4 +165,10 @@ test_headers_that_override_the_destination if {
 	} with input as call
 	net.header_violations == set() with input as fx.call("http.fetch", {"url": "https://example.com/", "headers": {"Accept": "*/*"}}, {})
 	net.header_violations == set() with input as fx.call("http.fetch", {"url": "https://example.com/", "headers": ["Host"]}, {})
+
+	# other spellings of the name
+	net.header_violations == {
+		fx.violation("header_override", "high", "arguments.headers.hOST", "the hOST header would send the request elsewhere than its URL"),
+		fx.violation("header_override", "high", "arguments.headers.Forwarded", "the Forwarded header would send the request elsewhere than its URL"),
+	} with input as fx.call("http.fetch", {"url": "https://example.com/", "headers": {"hOST": "localhost", "Forwarded": "host=127.0.0.1"}}, {})
 }

@@ -309,6 +309,13 @@ arg_after(args, i) := args[i + 1] if {
 	i + 1 < count(args)
 } else := ""
 
+# key_value splits args[i] into [key, value]: KEY=VALUE, or KEY and the next
+# argument ("" for the last one). Options are read the same way: --opt=value and
+# --opt value.
+key_value(args, i) := [split(args[i], "=")[0], substring(args[i], indexof(args[i], "=") + 1, -1)] if {
+	contains(args[i], "=")
+} else := [args[i], arg_after(args, i)]
+
 # operands returns the arguments that are not options.
 operands(args) := [a | some a in args; not startswith(a, "-")]
 
