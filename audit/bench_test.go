@@ -1,11 +1,11 @@
 package audit
 
 import (
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/toolgate/toolgate/audit/sink"
+	"github.com/toolgate/toolgate/internal/benchcpu"
 )
 
 // BenchmarkDecision is the cost of recording one decision event of a
@@ -37,7 +37,7 @@ func BenchmarkDecision(b *testing.B) {
 			l, _ := openFileLogger(b, sink.FileOptions{}, m.opts...)
 			defer func() { _ = l.Close() }()
 			b.ReportAllocs()
-			defer reportCPU(b)()
+			defer benchcpu.Report(b)()
 			for b.Loop() {
 				if err := l.Decision(ctx, ev); err != nil {
 					b.Fatal(err)
@@ -80,20 +80,4 @@ func BenchmarkVerify(b *testing.B) {
 			b.Fatal(rep.Err())
 		}
 	}
-}
-
-// reportCPU adds the process CPU time per operation to the benchmark: on a
-// shared machine the wall time per op moves with the load, the CPU time
-// much less. Call it right before the loop and defer the result.
-func reportCPU(b *testing.B) func() {
-	start := cpuTime()
-	return func() {
-		b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

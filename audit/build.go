@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -80,38 +81,53 @@ func (l *Logger) scanInput(input map[string]any, rep *redact.Report) {
 	}
 }
 
-// result copies d with its violation texts redacted: a policy message may
-// quote an argument. The caller's Violations slice is not modified.
+// result copies d with its violation texts and bucket keys redacted: a
+// policy message may quote an argument. The caller's slices are not
+// modified; a slice with nothing to redact is shared, not copied.
 func (l *Logger) result(d engine.Decision, rep *redact.Report) *engine.Decision {
-	if len(d.Violations) > 0 {
-		vs := make([]engine.Violation, len(d.Violations))
-		for i, v := range d.Violations {
-			p := violationsPointer + strconv.Itoa(i)
-			v.Message = l.red.Text(v.Message, p+"/message", rep)
-			v.Field = l.red.Text(v.Field, p+"/field", rep)
-			vs[i] = v
-		}
-		d.Violations = vs
-	}
+	d.Violations = redactFields(l, d.Violations, violationsPointer, rep, violationFields)
 	// Bucket keys are built from the principal, tenant, session and tool
 	// names, which the input pass redacts: a key must not carry them back.
-	if len(d.RateLimits) > 0 {
-		rls := make([]engine.RateLimit, len(d.RateLimits))
-		for i, rl := range d.RateLimits {
-			rl.Key = l.red.Text(rl.Key, rateLimitsPointer+strconv.Itoa(i)+"/key", rep)
-			rls[i] = rl
-		}
-		d.RateLimits = rls
-	}
-	if len(d.Concurrency) > 0 {
-		cs := make([]engine.ConcurrencyLimit, len(d.Concurrency))
-		for i, c := range d.Concurrency {
-			c.Key = l.red.Text(c.Key, concurrencyPointer+strconv.Itoa(i)+"/key", rep)
-			cs[i] = c
-		}
-		d.Concurrency = cs
-	}
+	d.RateLimits = redactFields(l, d.RateLimits, rateLimitsPointer, rep, rateLimitFields)
+	d.Concurrency = redactFields(l, d.Concurrency, concurrencyPointer, rep, concurrencyFields)
 	return &d
+}
+
+// textField is one redacted string field of a decision's list item: its
+// pointer suffix and where it is in the item.
+type textField[T any] struct {
+	suffix string
+	at     func(*T) *string
+}
+
+var (
+	violationFields = []textField[engine.Violation]{
+		{"/message", func(v *engine.Violation) *string { return &v.Message }},
+		{"/field", func(v *engine.Violation) *string { return &v.Field }},
+	}
+	rateLimitFields   = []textField[engine.RateLimit]{{"/key", func(r *engine.RateLimit) *string { return &r.Key }}}
+	concurrencyFields = []textField[engine.ConcurrencyLimit]{{"/key", func(c *engine.ConcurrencyLimit) *string { return &c.Key }}}
+)
+
+// redactFields returns items with fields redacted, recording each change at
+// prefix+index+suffix. items is copied on the first change, never written.
+func redactFields[T any](l *Logger, items []T, prefix string, rep *redact.Report, fields []textField[T]) []T {
+	out := items
+	copied := false
+	for i := range items {
+		for _, f := range fields {
+			red, changed := l.red.String(*f.at(&items[i]))
+			if !changed {
+				continue
+			}
+			l.red.Mark(rep, prefix+strconv.Itoa(i)+f.suffix)
+			if !copied {
+				out, copied = slices.Clone(items), true
+			}
+			*f.at(&out[i]) = red
+		}
+	}
+	return out
 }
 
 // errorInfo copies e with its message redacted: errors often echo input.

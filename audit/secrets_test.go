@@ -59,11 +59,7 @@ func secretCall(sample string) engine.Call {
 // redaction modes, then greps the bytes on disk.
 func TestNoSecretReachesTheSink(t *testing.T) {
 	for _, mode := range []RedactMode{RedactErase, RedactHMAC} {
-		opts := []Option{WithRedaction(mode)}
-		if mode == RedactHMAC {
-			opts = append(opts, WithHMACKey(testHMACKey))
-		}
-		l, path := openFileLogger(t, sink.FileOptions{}, opts...)
+		l, path := redactingLogger(t, mode)
 		for _, f := range secretFamilies {
 			d := engine.Decision{ID: "d", Violations: []engine.Violation{{Code: "secret_in_arguments", Field: "arguments.value", Message: "found " + f.sample}}}
 			if err := l.Decision(ctx, DecisionEvent{Call: secretCall(f.sample), Decision: d, Err: &ErrorInfo{Code: "denied", Message: f.sample}}); err != nil {
@@ -73,24 +69,13 @@ func TestNoSecretReachesTheSink(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := l.Close(); err != nil {
-			t.Fatal(err)
-		}
-		written, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		written := closeAndCheckNoSecret(t, mode, l, path)
 		for _, f := range secretFamilies {
-			for _, s := range append([]string{f.sample}, f.parts...) {
-				if strings.Contains(string(written), s) || strings.Contains(string(written), jsonEscaped(s)) {
-					t.Errorf("mode %d: %s secret %q reached the sink", mode, f.kind, s)
-				}
-			}
-			if !strings.Contains(string(written), ":"+f.kind) {
+			if !strings.Contains(written, ":"+f.kind) {
 				t.Errorf("mode %d: no %s marker: the family was not detected", mode, f.kind)
 			}
 		}
-		if strings.Contains(string(written), string(testHMACKey)) {
+		if strings.Contains(written, string(testHMACKey)) {
 			t.Error("the HMAC key reached the sink")
 		}
 		mustIntact(t, verifyFiles(t, VerifyOptions{}, path))
@@ -131,11 +116,7 @@ func keyedDecision(sample string) engine.Decision {
 // it is listed as redacted.
 func TestNoSecretThroughFixedCallFields(t *testing.T) {
 	for _, mode := range []RedactMode{RedactErase, RedactHMAC} {
-		opts := []Option{WithRedaction(mode)}
-		if mode == RedactHMAC {
-			opts = append(opts, WithHMACKey(testHMACKey))
-		}
-		l, path := openFileLogger(t, sink.FileOptions{}, opts...)
+		l, path := redactingLogger(t, mode)
 		var pointers []string
 		for _, f := range secretFamilies {
 			var call engine.Call
@@ -144,20 +125,7 @@ func TestNoSecretThroughFixedCallFields(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := l.Close(); err != nil {
-			t.Fatal(err)
-		}
-		written, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range secretFamilies {
-			for _, s := range append([]string{f.sample}, f.parts...) {
-				if strings.Contains(string(written), s) || strings.Contains(string(written), jsonEscaped(s)) {
-					t.Errorf("mode %d: %s secret %q reached the sink", mode, f.kind, s)
-				}
-			}
-		}
+		closeAndCheckNoSecret(t, mode, l, path)
 		for i, line := range readLines(t, path) {
 			var ev struct{ Erased, Masked []string }
 			if err := json.Unmarshal([]byte(line), &ev); err != nil {
@@ -175,6 +143,38 @@ func TestNoSecretThroughFixedCallFields(t *testing.T) {
 		}
 		mustIntact(t, verifyFiles(t, VerifyOptions{}, path))
 	}
+}
+
+// redactingLogger opens a file logger redacting in mode (with the test key
+// for RedactHMAC).
+func redactingLogger(t *testing.T, mode RedactMode) (*Logger, string) {
+	t.Helper()
+	opts := []Option{WithRedaction(mode)}
+	if mode == RedactHMAC {
+		opts = append(opts, WithHMACKey(testHMACKey))
+	}
+	return openFileLogger(t, sink.FileOptions{}, opts...)
+}
+
+// closeAndCheckNoSecret closes l, fails for every secret family sample or
+// part found in the file at path (raw or JSON-escaped), and returns the file.
+func closeAndCheckNoSecret(t *testing.T, mode RedactMode, l *Logger, path string) string {
+	t.Helper()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	written, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range secretFamilies {
+		for _, s := range append([]string{f.sample}, f.parts...) {
+			if strings.Contains(string(written), s) || strings.Contains(string(written), jsonEscaped(s)) {
+				t.Errorf("mode %d: %s secret %q reached the sink", mode, f.kind, s)
+			}
+		}
+	}
+	return string(written)
 }
 
 func jsonEscaped(s string) string { return strings.ReplaceAll(s, "\n", `\n`) }

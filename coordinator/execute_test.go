@@ -107,10 +107,7 @@ func TestApprovalObligation(t *testing.T) {
 
 func TestExecuteConcurrencyCap(t *testing.T) {
 	t.Parallel()
-	d := allowDecision()
-	d.RateLimits = nil
-	d.Concurrency = []engine.ConcurrencyLimit{{Key: "principal:alice", Limit: 1}}
-	c := newCoord(t, fakeDecider{d: d})
+	c := newCoord(t, fakeDecider{d: oneAtATime()})
 	started, release := make(chan struct{}), make(chan struct{})
 	go func() {
 		_, _ = c.Execute(context.Background(), testCall(), coordinator.ToolFunc(func(context.Context, engine.Call) ([]byte, error) {
@@ -141,10 +138,7 @@ func TestExecuteConcurrencyCap(t *testing.T) {
 // concurrency slot comes back then, not when the tool finally returns.
 func TestExecuteTimeoutReleasesConcurrencySlot(t *testing.T) {
 	t.Parallel()
-	d := allowDecision()
-	d.RateLimits = nil
-	d.Concurrency = []engine.ConcurrencyLimit{{Key: "principal:alice", Limit: 1}}
-	c := newCoord(t, fakeDecider{d: d})
+	c := newCoord(t, fakeDecider{d: oneAtATime()})
 	release := make(chan struct{})
 	defer close(release)
 	stuck := coordinator.ToolFunc(func(context.Context, engine.Call) ([]byte, error) {
@@ -158,4 +152,13 @@ func TestExecuteTimeoutReleasesConcurrencySlot(t *testing.T) {
 	res, err = c.Execute(context.Background(), testCall(), echoTool("ok"))
 	require.NoError(t, err, "the slot was released on the timeout path")
 	assert.Equal(t, "ok", string(res.Output))
+}
+
+// oneAtATime is an allowing decision with no rate limit and a concurrency
+// cap of one call per principal.
+func oneAtATime() engine.Decision {
+	d := allowDecision()
+	d.RateLimits = nil
+	d.Concurrency = []engine.ConcurrencyLimit{{Key: "principal:alice", Limit: 1}}
+	return d
 }

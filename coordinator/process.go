@@ -103,17 +103,13 @@ func (p *ProcessTool) Run(ctx context.Context, inv Invocation) (Result, error) {
 		return Result{}, e
 	}
 	// The sandbox caps each stream; together they stay within the cap too.
-	out := capOutput(Result{
+	return capOutput(Result{
 		Output:    bytes.Join([][]byte{res.Stdout, res.Stderr}, nil),
-		Truncated: res.Truncated(),
-	}, spec.Limits.MaxOutputBytes)
-	return Result{
-		Output:    out.Output,
 		ExitCode:  res.ExitCode,
-		Truncated: out.Truncated,
+		Truncated: res.Truncated(),
 		Killed:    string(res.Killed),
 		Layers:    res.Layers,
-	}, nil
+	}, spec.Limits.MaxOutputBytes), nil
 }
 
 // spec maps the decided sandbox onto a sandbox.Spec, clamped to the site

@@ -24,11 +24,8 @@ func FuzzParseAndDecide(f *testing.F) {
 	seedCorpus(f)
 	e := newEngine(f, testPolicy)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		call, err := engine.ParseCall(data, engine.Limits{})
-		if err != nil {
-			if !errors.Is(err, engine.ErrInvalidInput) {
-				t.Fatalf("ParseCall error is not ErrInvalidInput: %v", err)
-			}
+		call, ok := fuzzParse(t, data)
+		if !ok {
 			return
 		}
 		d, err := e.Decide(context.Background(), call)
@@ -73,11 +70,8 @@ func FuzzDefaultPolicies(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		call, err := engine.ParseCall(data, engine.Limits{})
-		if err != nil {
-			if !errors.Is(err, engine.ErrInvalidInput) {
-				t.Fatalf("ParseCall error is not ErrInvalidInput: %v", err)
-			}
+		call, ok := fuzzParse(t, data)
+		if !ok {
 			return
 		}
 		d, decideErr := e.Decide(context.Background(), call)
@@ -168,4 +162,18 @@ func seedCorpus(f *testing.F) {
 	if n == 0 {
 		f.Fatal("no calls in ../test/security/testdata/*/*.jsonl")
 	}
+}
+
+// fuzzParse parses data as a fuzz target does: a refusal must wrap
+// ErrInvalidInput, and ok says whether there is a call to go on with.
+func fuzzParse(t *testing.T, data []byte) (engine.Call, bool) {
+	t.Helper()
+	call, err := engine.ParseCall(data, engine.Limits{})
+	if err != nil {
+		if !errors.Is(err, engine.ErrInvalidInput) {
+			t.Fatalf("ParseCall error is not ErrInvalidInput: %v", err)
+		}
+		return engine.Call{}, false
+	}
+	return call, true
 }

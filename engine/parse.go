@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -43,7 +44,7 @@ func ParseCall(data []byte, lim Limits) (Call, error) {
 	if !utf8.Valid(data) {
 		return Call{}, inputErr("", "call is not valid UTF-8")
 	}
-	if err := checkStructure(data, lim.MaxDepth); err != nil {
+	if err := checkStructure(data, lim.MaxDepth, true); err != nil {
 		return Call{}, err
 	}
 	var call Call
@@ -102,7 +103,7 @@ func DecodeArguments(raw []byte, lim Limits) (map[string]any, error) {
 	if !utf8.Valid(raw) {
 		return nil, inputErr(field, "are not valid UTF-8")
 	}
-	if err := checkStructure(raw, lim.MaxDepth); err != nil {
+	if err := checkStructure(raw, lim.MaxDepth, true); err != nil {
 		var ie *InputError
 		if errors.As(err, &ie) && ie.Field == "" {
 			return nil, &InputError{Field: field, Reason: ie.Reason}
@@ -128,6 +129,15 @@ func DecodeArguments(raw []byte, lim Limits) (map[string]any, error) {
 	return args, nil
 }
 
+// CheckUniqueKeys refuses a JSON document with a key twice in one object,
+// at any depth, for documents that are passed on as sent (a tool result): a
+// decoder keeps the last value, a client or a log may keep the first, which
+// no rule judged. Keys that differ only in case are distinct here, and
+// nesting is not bounded. Errors wrap ErrInvalidInput.
+func CheckUniqueKeys(data []byte) error {
+	return checkStructure(data, math.MaxInt, false)
+}
+
 // checkStructure walks the JSON tokens once, before decoding, and refuses
 // nesting deeper than max, duplicate object keys and object keys that differ
 // only in case. Duplicates matter because decoders disagree on them:
@@ -137,8 +147,8 @@ func DecodeArguments(raw []byte, lim Limits) (map[string]any, error) {
 // matches keys to struct fields case-insensitively: an application decoding
 // {"url": A, "URL": B} into a struct may read B while the policies judged A.
 // Token reading is iterative, so a 10,000-deep document cannot exhaust the
-// stack.
-func checkStructure(data []byte, max int) error {
+// stack. With fold false only exact duplicates are refused.
+func checkStructure(data []byte, max int, fold bool) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	type frame struct {
@@ -185,14 +195,17 @@ func checkStructure(data []byte, max int) error {
 			continue
 		}
 		key, _ := tok.(string)
-		fold := foldKey(key)
-		if prev, seen := stack[top].keys[fold]; seen {
+		folded := key
+		if fold {
+			folded = foldKey(key)
+		}
+		if prev, seen := stack[top].keys[folded]; seen {
 			if prev == key {
 				return inputErr("", "duplicate key %q", truncateKey(key))
 			}
 			return caseVariantErr("", prev, key)
 		}
-		stack[top].keys[fold] = key
+		stack[top].keys[folded] = key
 		stack[top].expectKey = false
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/toolgate/toolgate/engine"
+	"github.com/toolgate/toolgate/internal/benchcpu"
 	"github.com/toolgate/toolgate/limits"
 )
 
@@ -19,7 +20,7 @@ func BenchmarkMemoryTake(b *testing.B) {
 	ctx := context.Background()
 	b.Run("serial", func(b *testing.B) {
 		b.ReportAllocs()
-		defer reportCPU(b)()
+		defer benchcpu.Report(b)()
 		for b.Loop() {
 			if ok, _, err := m.Take(ctx, rls); err != nil || !ok {
 				b.Fatal(ok, err)
@@ -28,7 +29,7 @@ func BenchmarkMemoryTake(b *testing.B) {
 	})
 	b.Run("parallel", func(b *testing.B) {
 		b.ReportAllocs()
-		defer reportCPU(b)()
+		defer benchcpu.Report(b)()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				if ok, _, err := m.Take(ctx, rls); err != nil || !ok {
@@ -46,7 +47,7 @@ func BenchmarkMemoryTake(b *testing.B) {
 			keys[i] = []engine.RateLimit{rl("principal:"+strconv.Itoa(i), 100_000_000, "8760h")}
 		}
 		b.ReportAllocs()
-		defer reportCPU(b)()
+		defer benchcpu.Report(b)()
 		i := 0
 		for b.Loop() {
 			if ok, _, err := m.Take(ctx, keys[i%len(keys)]); err != nil || !ok {

@@ -81,7 +81,7 @@ type forwardTool struct {
 }
 
 // serverError carries a JSON-RPC error response of the server, which the
-// client gets unchanged.
+// client gets after the response policy has checked it (checkedServerError).
 type serverError struct{ resp *jsonrpc.Response }
 
 func (e *serverError) Error() string { return "server: " + e.resp.Error.Error() }

@@ -33,7 +33,7 @@ func (g *Gate) CheckResult(ctx context.Context, call engine.Call, raw json.RawMe
 	collectStrings(doc, &slots)
 	parts := make([]string, len(slots))
 	for i, s := range slots {
-		parts[i] = s.get()
+		parts[i] = s.s
 	}
 	isErr, _ := doc["isError"].(bool)
 	d, err := g.resp.CheckResponse(ctx, engine.ToolResponse{
@@ -47,9 +47,7 @@ func (g *Gate) CheckResult(ctx context.Context, call engine.Call, raw json.RawMe
 	case engine.ResponseAllow:
 		return raw, nil
 	case engine.ResponseRedact:
-		for i, s := range slots {
-			s.set(d.Parts[i])
-		}
+		setStrings(slots, d.Parts)
 		return json.Marshal(doc)
 	default:
 		e := withheld(coordinator.CodeDenied, "the response policy withheld the tool result", nil)
@@ -86,7 +84,7 @@ func withheld(code coordinator.Code, msg string, cause error) *coordinator.Error
 }
 
 func decodeResult(raw json.RawMessage) (map[string]any, error) {
-	if err := uniqueKeys(raw); err != nil {
+	if err := engine.CheckUniqueKeys(raw); err != nil {
 		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -104,37 +102,30 @@ func decodeResult(raw json.RawMessage) (map[string]any, error) {
 	return doc, nil
 }
 
-// stringSlot reads and replaces one string inside a decoded JSON document.
+// stringSlot is one string inside a decoded JSON document: an object key
+// (obj set, isKey), a value under a key (obj set) or an array item (arr set).
+// Slots are plain values, not closures, so collecting them costs no
+// allocation per string beyond the slice.
 type stringSlot struct {
-	get func() string
-	set func(string)
+	s     string
+	obj   map[string]any
+	key   string // the key as found, for a key and for a value under it
+	isKey bool
+	arr   []any
+	idx   int
 }
 
 // collectStrings finds every string in v, object keys included (a server
 // can put a token in a key as well as in a value), skipping base64 payloads.
-// A key and its value share the current key name, so that redacting both
-// moves the redacted value to the redacted key.
+// The slot of a string value directly follows the slot of its key.
 func collectStrings(v any, out *[]stringSlot) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			key := &k
-			*out = append(*out, stringSlot{
-				get: func() string { return k },
-				set: func(n string) {
-					if n != *key {
-						x[n] = x[*key]
-						delete(x, *key)
-						*key = n
-					}
-				},
-			})
+			*out = append(*out, stringSlot{s: k, obj: x, key: k, isKey: true})
 			if s, ok := e.(string); ok {
 				if !binaryKeys[k] {
-					*out = append(*out, stringSlot{
-						get: func() string { return s },
-						set: func(n string) { x[*key] = n },
-					})
+					*out = append(*out, stringSlot{s: s, obj: x, key: k})
 				}
 				continue
 			}
@@ -143,13 +134,31 @@ func collectStrings(v any, out *[]stringSlot) {
 	case []any:
 		for i, e := range x {
 			if s, ok := e.(string); ok {
-				*out = append(*out, stringSlot{
-					get: func() string { return s },
-					set: func(n string) { x[i] = n },
-				})
+				*out = append(*out, stringSlot{s: s, arr: x, idx: i})
 				continue
 			}
 			collectStrings(e, out)
+		}
+	}
+}
+
+// setStrings writes parts (one per slot, as the policy returned them) back
+// into the document. A key is renamed with its value; a string value is set
+// under its key's new name, which parts holds at the slot before it, so a
+// redacted value moves to its redacted key.
+func setStrings(slots []stringSlot, parts []string) {
+	for i, sl := range slots {
+		n := parts[i]
+		switch {
+		case sl.arr != nil:
+			sl.arr[sl.idx] = n
+		case sl.isKey:
+			if n != sl.key {
+				sl.obj[n] = sl.obj[sl.key]
+				delete(sl.obj, sl.key)
+			}
+		default:
+			sl.obj[parts[i-1]] = n
 		}
 	}
 }

@@ -88,4 +88,13 @@ func TestServerErrorsAreChecked(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(raw), "MIIEowIBAAKCAQEA1234567890abcdef")
 	assert.Contains(t, string(raw), "response_secret_blocked")
+
+	// finish, which every tools/call goes through, checks a server error.
+	via := g.finish(context.Background(), id, readCall, coordinator.Result{}, &serverError{resp: &jsonrpc.Response{
+		ID: id, Error: &jsonrpc.Error{Code: -32000, Message: "failed: " + fakeToken},
+	}})
+	require.NotNil(t, via.Error)
+	raw, err = json.Marshal(via.Error)
+	require.NoError(t, err)
+	assert.NotContains(t, string(raw), fakeToken, "finish must not forward a server error unchecked")
 }

@@ -38,17 +38,8 @@ func TestExecKilledForCPU(t *testing.T) {
 	t.Parallel()
 	code, out, errOut, _ := runExecSite(t, "  max_cpu_ms: 500\n",
 		"--approve", "--", "/usr/bin/python3", "-c", "while True: pass")
-	if !confinable(t) {
-		if code != exitSandbox {
-			t.Fatalf("exit %d on a host that cannot confine, want %d", code, exitSandbox)
-		}
+	if !checkKilled(t, code, documentedKilledCPU, "cpu", out, errOut) {
 		return
-	}
-	if code != documentedKilledCPU {
-		t.Fatalf("exit %d, want %d (killed: cpu)\nstdout: %s\nstderr: %s", code, documentedKilledCPU, out, errOut)
-	}
-	if !strings.Contains(errOut, "killed: cpu") {
-		t.Errorf("stderr %q lacks %q", errOut, "killed: cpu")
 	}
 }
 
@@ -62,17 +53,8 @@ func TestExecKilledForFileSize(t *testing.T) {
 	const limit = 4096
 	code, out, errOut, ws := runExecSite(t, fmt.Sprintf("  max_file_bytes: %d\n", limit),
 		"--approve", "--", "sh", "-c", "head -c 65536 /dev/zero > big.bin")
-	if !confinable(t) {
-		if code != exitSandbox {
-			t.Fatalf("exit %d on a host that cannot confine, want %d", code, exitSandbox)
-		}
+	if !checkKilled(t, code, documentedKilledFile, "file_size", out, errOut) {
 		return
-	}
-	if code != documentedKilledFile {
-		t.Fatalf("exit %d, want %d (killed: file_size)\nstdout: %s\nstderr: %s", code, documentedKilledFile, out, errOut)
-	}
-	if !strings.Contains(errOut, "killed: file_size") {
-		t.Errorf("stderr %q lacks %q", errOut, "killed: file_size")
 	}
 	st, err := os.Stat(filepath.Join(ws, "big.bin"))
 	if err != nil {
@@ -81,4 +63,24 @@ func TestExecKilledForFileSize(t *testing.T) {
 	if st.Size() > limit {
 		t.Errorf("big.bin is %d bytes, past the %d-byte limit", st.Size(), limit)
 	}
+}
+
+// checkKilled checks the exit status and message of a tool killed for
+// reason, and reports whether the host could confine it at all: on one that
+// cannot, exec must exit with exitSandbox and there is nothing more to check.
+func checkKilled(t *testing.T, code, want int, reason, out, errOut string) bool {
+	t.Helper()
+	if !confinable(t) {
+		if code != exitSandbox {
+			t.Fatalf("exit %d on a host that cannot confine, want %d", code, exitSandbox)
+		}
+		return false
+	}
+	if code != want {
+		t.Fatalf("exit %d, want %d (killed: %s)\nstdout: %s\nstderr: %s", code, want, reason, out, errOut)
+	}
+	if !strings.Contains(errOut, "killed: "+reason) {
+		t.Errorf("stderr %q lacks %q", errOut, "killed: "+reason)
+	}
+	return true
 }

@@ -1,9 +1,7 @@
 package reload_test
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -12,12 +10,10 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -238,43 +234,6 @@ func TestRunWatchesDirectory(t *testing.T) {
 	assert.GreaterOrEqual(t, loaded.Load(), int64(1))
 }
 
-// tamperRego re-tars bundle data with every .rego file passed through
-// edit; the other files, .signatures.json included, are kept as they were.
-func tamperRego(t *testing.T, data []byte, edit func(string) string) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	require.NoError(t, err)
-	tr := tar.NewReader(zr)
-	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
-	tw := tar.NewWriter(zw)
-	changed, signed := 0, false
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		require.NoError(t, err)
-		body, err := io.ReadAll(tr)
-		require.NoError(t, err)
-		signed = signed || strings.HasSuffix(h.Name, ".signatures.json")
-		if strings.HasSuffix(h.Name, ".rego") {
-			if e := edit(string(body)); e != string(body) {
-				body, changed = []byte(e), changed+1
-			}
-		}
-		h.Size = int64(len(body))
-		require.NoError(t, tw.WriteHeader(h))
-		_, err = tw.Write(body)
-		require.NoError(t, err)
-	}
-	require.NoError(t, tw.Close())
-	require.NoError(t, zw.Close())
-	require.True(t, signed, "the bundle carries a .signatures.json")
-	require.Equal(t, 1, changed, "one module was changed")
-	return out.Bytes()
-}
-
 // A bundle whose module was changed after signing is refused at the
 // signature stage, although the changed set parses and passes its tests
 // (the unsigned control is loaded by a reloader without keys).
@@ -283,15 +242,12 @@ func TestBundleTamperedAfterSigningIsRefused(t *testing.T) {
 	key := newKey(t)
 	vc, err := reload.Verification(config.Signing{Keys: []config.Key{{ID: "k1", Algorithm: "RS256", File: key.file}}})
 	require.NoError(t, err)
-	disarm := func(src string) string {
-		return strings.Replace(src, `input.tool.arguments.text == "forbidden"`, `input.tool.arguments.text == "never-matches"`, 1)
-	}
 	path := filepath.Join(t.TempDir(), "bundle.tar.gz")
 	require.NoError(t, os.WriteFile(path, bundleBytes(t, testpolicies.Variant{Marker: "A"}, &key), 0o600))
 	r, eng := start(t, reload.NewFile(path, time.Hour, vc))
 	ctx := context.Background()
 
-	tampered := tamperRego(t, bundleBytes(t, testpolicies.Variant{Marker: "B"}, &key), disarm)
+	tampered := testpolicies.TamperBundle(t, bundleBytes(t, testpolicies.Variant{Marker: "B"}, &key), true, testpolicies.Disarm)
 	_, err = reload.ReadBundle(tampered, vc)
 	require.Error(t, err)
 	assert.Equal(t, reload.StageSignature, reload.StageOf(err), "ReadBundle: %v", err)
@@ -314,7 +270,7 @@ func TestBundleTamperedAfterSigningIsRefused(t *testing.T) {
 	plainPath := filepath.Join(t.TempDir(), "plain.tar.gz")
 	require.NoError(t, os.WriteFile(plainPath, bundleBytes(t, testpolicies.Variant{Marker: "A"}, nil), 0o600))
 	pr, peng := start(t, reload.NewFile(plainPath, time.Hour, nil))
-	require.NoError(t, os.WriteFile(plainPath, tamperRego(t, bundleBytes(t, testpolicies.Variant{Marker: "B"}, &key), disarm), 0o600))
+	require.NoError(t, os.WriteFile(plainPath, testpolicies.TamperBundle(t, bundleBytes(t, testpolicies.Variant{Marker: "B"}, &key), true, testpolicies.Disarm), 0o600))
 	require.NoError(t, pr.Reload(ctx, peng))
 	assert.Equal(t, "rev-B", peng.Revision())
 }
@@ -393,6 +349,8 @@ func TestRunReportsAWatcherThatStops(t *testing.T) {
 		assert.Contains(t, err.Error(), "watch ending", name)
 		if werr != nil {
 			assert.ErrorIs(t, err, werr)
+		} else {
+			assert.Contains(t, err.Error(), "the watcher stopped", "a watcher that ends with no error is named as stopped")
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -1,18 +1,14 @@
 package fleet
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,58 +19,6 @@ import (
 	"github.com/toolgate/toolgate/internal/reload"
 	"github.com/toolgate/toolgate/internal/testpolicies"
 )
-
-// The forbidden_text rule of the test policies, and what an attacker who
-// can rewrite a bundle in transit or at rest turns it into: a rule that
-// never fires. The tampered set still parses and passes its own tests, so
-// only the signature stands between it and the running engine.
-const (
-	forbiddenRule = `input.tool.arguments.text == "forbidden"`
-	disarmedRule  = `input.tool.arguments.text == "never-matches"`
-)
-
-// tamperBundle re-tars a bundle with every .rego file passed through edit
-// and every other file (.manifest, data.json, .signatures.json) as it was.
-// signed says whether the bundle must carry a .signatures.json.
-func tamperBundle(t *testing.T, data []byte, signed bool, edit func(string) string) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	require.NoError(t, err)
-	tr := tar.NewReader(zr)
-	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
-	tw := tar.NewWriter(zw)
-	changed, sawSignatures := 0, false
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		require.NoError(t, err)
-		body, err := io.ReadAll(tr)
-		require.NoError(t, err)
-		if strings.HasSuffix(h.Name, ".signatures.json") {
-			sawSignatures = true
-		}
-		if strings.HasSuffix(h.Name, ".rego") {
-			if edited := edit(string(body)); edited != string(body) {
-				body = []byte(edited)
-				changed++
-			}
-		}
-		h.Size = int64(len(body))
-		require.NoError(t, tw.WriteHeader(h))
-		_, err = tw.Write(body)
-		require.NoError(t, err)
-	}
-	require.NoError(t, tw.Close())
-	require.NoError(t, zw.Close())
-	require.Equal(t, signed, sawSignatures, "the original bundle carries .signatures.json")
-	require.Equal(t, 1, changed, "exactly one module was tampered with")
-	return out.Bytes()
-}
-
-func disarm(src string) string { return strings.Replace(src, forbiddenRule, disarmedRule, 1) }
 
 // runPolicyctl runs the built binary and returns its exit status and stderr.
 func runPolicyctl(t *testing.T, args ...string) (int, string) {
@@ -99,10 +43,10 @@ func TestTamperedSignedBundleIsRefused(t *testing.T) {
 	key, pubFile := rsaKey(t)
 	tmp := t.TempDir()
 	goodB := signedBundle(t, "B", key)
-	tampered := tamperBundle(t, goodB, true, disarm)
+	tampered := testpolicies.TamperBundle(t, goodB, true, testpolicies.Disarm)
 	// Control: the same edit without a signature check is a set serve
 	// would load — the signature is the only thing that refuses it.
-	unsignedTampered := tamperBundle(t, signedBundle(t, "B", nil), false, disarm)
+	unsignedTampered := testpolicies.TamperBundle(t, signedBundle(t, "B", nil), false, testpolicies.Disarm)
 	files := map[string][]byte{"good.tar.gz": goodB, "tampered.tar.gz": tampered, "unsigned.tar.gz": unsignedTampered}
 	for name, data := range files {
 		require.NoError(t, os.WriteFile(filepath.Join(tmp, name), data, 0o600))
