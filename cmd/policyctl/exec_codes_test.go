@@ -66,10 +66,16 @@ func TestExecKilledForFileSize(t *testing.T) {
 }
 
 // checkKilled checks the exit status and message of a tool killed for
-// reason, and reports whether the host could confine it at all: on one that
-// cannot, exec must exit with exitSandbox and there is nothing more to check.
+// reason, and reports whether the tool ran confined: on a host that cannot
+// confine, exec must exit with exitSandbox and there is nothing more to check.
 func checkKilled(t *testing.T, code, want int, reason, out, errOut string) bool {
 	t.Helper()
+	if code == want && strings.Contains(errOut, "killed: "+reason) {
+		// policyctl confined the tool: whatever this test process' own probe
+		// says (a probe racing the parallel tests' cgroups has missed the
+		// pids controller on a host that has it), the outcome is the one wanted.
+		return true
+	}
 	if !confinable(t) {
 		if code != exitSandbox {
 			t.Fatalf("exit %d on a host that cannot confine, want %d", code, exitSandbox)
